@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from './audit/audit.module';
+import { coreImports } from './core.imports';
+import { HealthModule } from './health/health.module';
+
+/** The HTTP process. Registers queue producers only, never processors. */
+@Module({
+  imports: [...coreImports('api'), AuditModule, HealthModule],
+})
+export class AppModule {}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+// Every environment variable Tollgate reads. `.env.example` documents each one; keep both in step.
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const csv = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  );
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_BASE_URL: z.url().optional(),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CORS_ORIGINS: csv.default([]),
+  ADMIN_DIST_DIR: z.string().default('dist/admin'),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(4 * 1024 * 1024),
+  QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]{1,40}$/i, 'letters, digits, - and _ only').default('tollgate'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
+  REFRESH_TTL_SECONDS: z.coerce.number().int().min(300).default(30 * 86_400),
+  API_KEY_PEPPER: z.string().min(32, 'must be at least 32 characters'),
+  API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(60_000),
+  SIGNUP_OPEN: bool.default(true),
+  OPERATOR_EMAIL: z.email().optional(),
+  OPERATOR_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).default(900),
+  INVITATION_TTL_HOURS: z.coerce.number().int().min(1).default(72),
+  SMTP_URL: z.string().optional(),
+  SMTP_FROM: z.string().optional(),
+});
+
+export type AppConfigValues = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+/** Validates an environment; throws ConfigError naming every bad variable. */
+export function parseConfig(env: NodeJS.ProcessEnv): AppConfigValues {
+  const cleaned: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') cleaned[k] = v;
+  const result = configSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => {
+      const name = i.path.join('.') || '(root)';
+      const message = i.code === 'invalid_type' && cleaned[name] === undefined ? 'is required' : i.message;
+      return `  ${name}: ${message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

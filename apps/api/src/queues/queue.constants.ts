@@ -1,0 +1,41 @@
+import type { JobsOptions } from 'bullmq';
+
+/** The one registry of queues, job names and payloads. Jobs are named `<queue>.<verb>`. */
+export const QueueName = {
+  Audit: 'audit',
+} as const;
+export type QueueName = (typeof QueueName)[keyof typeof QueueName];
+
+export const JobName = {
+  AuditRecord: 'audit.record',
+} as const;
+export type JobName = (typeof JobName)[keyof typeof JobName];
+
+/** Which queue carries each job. */
+export const JOB_QUEUE: Record<JobName, QueueName> = {
+  [JobName.AuditRecord]: QueueName.Audit,
+};
+
+/** Payloads carry ids and counts only: BullMQ stores them in clear text in Redis. Never secrets. */
+export interface JobPayloads {
+  [JobName.AuditRecord]: {
+    id: string;
+    teamId: string | null;
+    actorUserId: string | null;
+    actorApiKeyId: string | null;
+    action: string;
+    targetType: string | null;
+    targetId: string | null;
+    metadata: Record<string, unknown>;
+    ip: string | null;
+    requestId: string | null;
+    createdAt: string;
+  };
+}
+
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 500 },
+  removeOnComplete: { age: 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 86_400 },
+};

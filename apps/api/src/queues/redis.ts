@@ -1,0 +1,17 @@
+import { Redis, RedisOptions } from 'ioredis';
+
+/**
+ * BullMQ needs `maxRetriesPerRequest: null` on connections used by workers; producers keep a small
+ * retry budget so a Redis outage fails fast (callers then fall back, e.g. to a Postgres outbox).
+ */
+export function createRedis(url: string, role: 'producer' | 'worker' | 'client', name: string): Redis {
+  const options: RedisOptions = {
+    connectionName: `tollgate:${name}`,
+    lazyConnect: false,
+    enableReadyCheck: true,
+    maxRetriesPerRequest: role === 'worker' ? null : 2,
+    enableOfflineQueue: role === 'worker',
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+  };
+  return new Redis(url, options);
+}

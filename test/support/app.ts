@@ -1,0 +1,34 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { randomBytes } from 'node:crypto';
+import { createApp } from '../../apps/api/src/main';
+import { TestDatabase, createTestDatabase } from './db';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  url: string;
+  db: TestDatabase;
+  close(): Promise<void>;
+}
+
+/**
+ * The real API (same module graph as main.ts) on a fresh database and a private queue prefix,
+ * listening on a random loopback port. Env must be set before the app's modules load.
+ */
+export async function startTestApp(label: string, env: Record<string, string> = {}): Promise<TestApp> {
+  const db = await createTestDatabase(label);
+  process.env.DATABASE_URL = db.url;
+  process.env.QUEUE_PREFIX = `t${randomBytes(4).toString('hex')}`;
+  Object.assign(process.env, env);
+  const app = await createApp();
+  await app.listen(0, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return {
+    app,
+    url,
+    db,
+    close: async () => {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
