@@ -40,14 +40,14 @@ module.exports = {
       testMatch: ['<rootDir>/apps/**/*.int-spec.ts', '<rootDir>/libs/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/test/support/int-global-setup.ts',
       setupFiles: ['<rootDir>/test/support/int-env.ts'],
-      testTimeout: 60000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/int-timeout.ts'],
     },
     {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/e2e-global-setup.ts',
-      testTimeout: 120000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/int-timeout.ts'],
     },
   ],
 };

@@ -1,6 +1,9 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
 import { createApp } from '../../apps/api/src/main';
+import { WorkerModule } from '../../apps/api/src/worker.module';
 import { TestDatabase, createTestDatabase } from './db';
 
 export interface TestApp {
@@ -14,7 +17,7 @@ export interface TestApp {
  * The real API (same module graph as main.ts) on a fresh database and a private queue prefix,
  * listening on a random loopback port. Env must be set before the app's modules load.
  */
-export async function startTestApp(label: string, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(label: string, env: Record<string, string> = {}, opts: { withWorker?: boolean } = {}): Promise<TestApp> {
   const db = await createTestDatabase(label);
   process.env.DATABASE_URL = db.url;
   process.env.QUEUE_PREFIX = `t${randomBytes(4).toString('hex')}`;
@@ -22,11 +25,18 @@ export async function startTestApp(label: string, env: Record<string, string> = 
   const app = await createApp();
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  // The worker's processors in the same process, when a suite needs jobs to complete (e.g. audit rows).
+  let worker: INestApplicationContext | undefined;
+  if (opts.withWorker) {
+    worker = await NestFactory.createApplicationContext(WorkerModule, { logger: false, abortOnError: false });
+    await worker.init();
+  }
   return {
     app,
     url,
     db,
     close: async () => {
+      await worker?.close();
       await app.close();
       await db.drop();
     },

@@ -19,7 +19,7 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await c.end();
   }
-  const ds = new DataSource({ type: 'postgres', url: dbUrl(TEMPLATE_DB), entities: ENTITIES, migrations: MIGRATIONS, logging: ['error'] });
+  const ds = new DataSource({ type: 'postgres', uuidExtension: 'pgcrypto', url: dbUrl(TEMPLATE_DB), entities: ENTITIES, migrations: MIGRATIONS, logging: ['error'] });
   await ds.initialize();
   try {
     await ds.runMigrations({ transaction: 'each' });

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { CommonModule } from './common/common.module';
 import { coreImports } from './core.imports';
 import { HealthModule } from './health/health.module';
 
 /** The HTTP process. Registers queue producers only, never processors. */
 @Module({
-  imports: [...coreImports('api'), AuditModule, HealthModule],
+  imports: [...coreImports('api'), CommonModule, AuditModule, HealthModule, AuthModule],
 })
 export class AppModule {}

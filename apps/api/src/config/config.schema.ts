@@ -39,8 +39,6 @@ export const configSchema = z.object({
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).default(900),
   INVITATION_TTL_HOURS: z.coerce.number().int().min(1).default(72),
-  SMTP_URL: z.string().optional(),
-  SMTP_FROM: z.string().optional(),
 });
 
 export type AppConfigValues = z.infer<typeof configSchema>;

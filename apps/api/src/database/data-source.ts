@@ -8,6 +8,8 @@ export function buildDataSourceOptions(config: AppConfig, overrides: Partial<{ u
   return {
     type: 'postgres',
     url: overrides.url ?? config.get('DATABASE_URL'),
+    // gen_random_uuid() is built into Postgres 13+; no extension to install.
+    uuidExtension: 'pgcrypto',
     entities: ENTITIES,
     migrations: MIGRATIONS,
     synchronize: false,

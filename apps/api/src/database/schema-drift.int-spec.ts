@@ -10,7 +10,7 @@ describe('migrations and entities', () => {
 
   beforeAll(async () => {
     db = await createEmptyDatabase('drift');
-    ds = new DataSource({ type: 'postgres', url: db.url, entities: ENTITIES, migrations: MIGRATIONS, logging: false });
+    ds = new DataSource({ type: 'postgres', uuidExtension: 'pgcrypto', url: db.url, entities: ENTITIES, migrations: MIGRATIONS, logging: false });
     await ds.initialize();
   });
   afterAll(async () => {

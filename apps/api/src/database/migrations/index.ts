@@ -1,4 +1,5 @@
 import { Init1763900000000 } from './1763900000000-Init';
+import { Identity1763900100000 } from './1763900100000-Identity';
 
 /** Every migration in order. Add new ones at the end (see CONTRIBUTING.md). */
-export const MIGRATIONS = [Init1763900000000];
+export const MIGRATIONS = [Init1763900000000, Identity1763900100000];

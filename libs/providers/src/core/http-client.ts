@@ -1,0 +1,273 @@
+import { Pool, type Dispatcher } from 'undici';
+import { isIP } from 'node:net';
+import type { CallContext, ProviderId } from './adapter.types';
+import { EgressBlockedError, guardedLookup, isPrivateAddress } from './egress';
+import { ProviderError, type HeaderBag } from './errors';
+
+export const DEFAULT_TIMEOUTS = { connectMs: 10_000, idleMs: 120_000, totalMs: 600_000 } as const;
+
+/** Non-stream bodies above this are refused (security.md item 9). */
+export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+/** Error bodies are only kept for redacted logs; no need for more. */
+export const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+export interface UpstreamRequest {
+  provider: ProviderId;
+  method: 'GET' | 'POST';
+  /** Absolute URL built from ctx.baseUrl (server config) and a fixed path. */
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connection pools: one undici Pool per origin (+ connect timeout + egress policy), keep-alive.
+
+const pools = new Map<string, Pool>();
+
+function getPool(origin: string, connectMs: number, allowPrivate: boolean): Pool {
+  const key = `${origin}|${connectMs}|${allowPrivate ? 'private' : 'public'}`;
+  let pool = pools.get(key);
+  if (!pool) {
+    pool = new Pool(origin, {
+      connections: 256,
+      pipelining: 1,
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 120_000,
+      connect: allowPrivate ? { timeout: connectMs } : { timeout: connectMs, lookup: guardedLookup },
+    });
+    pools.set(key, pool);
+  }
+  return pool;
+}
+
+/** For graceful shutdown and tests: closes every keep-alive connection. */
+export async function closeAllPools(): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.all(all.map((p) => p.destroy().catch(() => undefined)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timeouts and aborts for one call
+
+type AbortReason = 'idle' | 'total' | 'client';
+
+class CallGuard {
+  readonly controller = new AbortController();
+  reason: AbortReason | null = null;
+  private readonly idleMs: number;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private readonly totalTimer: NodeJS.Timeout;
+  private readonly onClientAbort = (): void => this.abort('client');
+
+  constructor(
+    private readonly ctx: CallContext,
+    readonly provider: ProviderId,
+  ) {
+    this.idleMs = ctx.timeouts?.idleMs ?? DEFAULT_TIMEOUTS.idleMs;
+    this.totalTimer = setTimeout(() => this.abort('total'), ctx.timeouts?.totalMs ?? DEFAULT_TIMEOUTS.totalMs);
+    ctx.signal?.addEventListener('abort', this.onClientAbort, { once: true });
+    this.touch();
+  }
+
+  abort(reason: AbortReason): void {
+    if (this.reason) return;
+    this.reason = reason;
+    this.dispose();
+    this.controller.abort(new Error(`tollgate:${reason}`));
+  }
+
+  /** While the consumer holds a chunk we are not waiting on upstream: no idle clock. */
+  pauseIdle(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+
+  touch(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.reason) return;
+    this.idleTimer = setTimeout(() => this.abort('idle'), this.idleMs);
+  }
+
+  dispose(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    clearTimeout(this.totalTimer);
+    this.ctx.signal?.removeEventListener('abort', this.onClientAbort);
+  }
+
+  /**
+   * Turns whatever undici / the socket threw into a ProviderError. `streaming` = events were already
+   * handed to the caller, so the call can no longer be retried transparently.
+   */
+  toError(err: unknown, streaming: boolean): ProviderError {
+    if (err instanceof ProviderError) return err;
+    const provider = this.provider;
+    if (this.reason === 'client') return new ProviderError({ code: 'aborted', provider, cause: err });
+    if (this.reason === 'idle' || this.reason === 'total') {
+      const detail = this.reason === 'idle' ? 'idle_timeout' : 'total_timeout';
+      return streaming
+        ? new ProviderError({ code: 'stream_interrupted', provider, detail, cause: err })
+        : new ProviderError({ code: 'timeout', provider, detail, cause: err });
+    }
+    const code = errorCode(err);
+    if (code === 'TOLLGATE_EGRESS_BLOCKED') {
+      return new ProviderError({
+        code: 'connection',
+        provider,
+        detail: 'egress_blocked',
+        retryable: false,
+        message: new EgressBlockedError().message,
+      });
+    }
+    if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+      return new ProviderError({ code: 'timeout', provider, detail: 'connect_timeout', cause: err });
+    }
+    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+      return streaming
+        ? new ProviderError({ code: 'stream_interrupted', provider, detail: 'idle_timeout', cause: err })
+        : new ProviderError({ code: 'timeout', provider, detail: 'idle_timeout', cause: err });
+    }
+    if (code === 'ECONNREFUSED') {
+      return new ProviderError({ code: 'connection', provider, detail: 'connection_refused', cause: err });
+    }
+    return streaming
+      ? new ProviderError({ code: 'stream_interrupted', provider, detail: 'connection_closed', cause: err })
+      : new ProviderError({ code: 'connection', provider, detail: 'connection_closed', cause: err });
+  }
+}
+
+function errorCode(err: unknown): string | undefined {
+  let e: unknown = err;
+  for (let depth = 0; depth < 4 && e && typeof e === 'object'; depth++) {
+    const c = (e as { code?: unknown }).code;
+    if (typeof c === 'string' && c !== 'UND_ERR_SOCKET' && c !== 'UND_ERR_ABORTED') return c;
+    if (e instanceof AggregateError && e.errors.length > 0) e = e.errors[0];
+    else e = (e as { cause?: unknown }).cause;
+  }
+  return err && typeof err === 'object' ? ((err as { code?: string }).code ?? undefined) : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export class UpstreamResponse {
+  private consumed = false;
+
+  constructor(
+    readonly status: number,
+    readonly headers: HeaderBag,
+    private readonly body: Dispatcher.ResponseData['body'],
+    private readonly guard: CallGuard,
+  ) {}
+
+  /** Reads the whole body (non-stream responses, error bodies). */
+  async readText(maxBytes = MAX_RESPONSE_BYTES): Promise<string> {
+    this.consumed = true;
+    const parts: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of this.body as AsyncIterable<Buffer>) {
+        this.guard.touch();
+        size += chunk.length;
+        if (size > maxBytes) {
+          throw new ProviderError({
+            code: 'upstream_error',
+            provider: this.guard.provider,
+            detail: 'response_too_large',
+            httpStatus: this.status,
+          });
+        }
+        parts.push(chunk);
+      }
+      return Buffer.concat(parts).toString('utf8');
+    } catch (err) {
+      throw this.guard.toError(err, false);
+    } finally {
+      this.close();
+    }
+  }
+
+  /** Body bytes as they arrive; each chunk resets the idle timer. */
+  async *chunks(): AsyncGenerator<Uint8Array> {
+    this.consumed = true;
+    try {
+      for await (const chunk of this.body as AsyncIterable<Buffer>) {
+        this.guard.pauseIdle();
+        yield chunk;
+        this.guard.touch();
+      }
+    } finally {
+      this.close();
+    }
+  }
+
+  /** Maps an error raised while iterating chunks(). */
+  toError(err: unknown, streaming: boolean): ProviderError {
+    return this.guard.toError(err, streaming);
+  }
+
+  close(): void {
+    this.guard.dispose();
+    if (!this.body.destroyed) this.body.destroy();
+  }
+
+  get isConsumed(): boolean {
+    return this.consumed;
+  }
+}
+
+/**
+ * Sends one request. Never follows redirects (undici Pool has no redirect handling; a 3xx comes back
+ * as a response and the adapters turn it into an error). Rejects only with ProviderError.
+ */
+export async function sendRequest(req: UpstreamRequest, ctx: CallContext): Promise<UpstreamResponse> {
+  const provider = req.provider;
+  if (ctx.signal?.aborted) throw new ProviderError({ code: 'aborted', provider });
+  let url: URL;
+  try {
+    url = new URL(req.url);
+  } catch {
+    throw new ProviderError({ code: 'connection', provider, retryable: false, message: 'Invalid upstream base URL.' });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ProviderError({ code: 'connection', provider, retryable: false, message: 'Invalid upstream base URL.' });
+  }
+  const allowPrivate = ctx.allowPrivateNetwork === true;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (!allowPrivate && isIP(host) !== 0 && isPrivateAddress(host)) {
+    throw new ProviderError({
+      code: 'connection',
+      provider,
+      detail: 'egress_blocked',
+      retryable: false,
+      message: new EgressBlockedError().message,
+    });
+  }
+  const guard = new CallGuard(ctx, provider);
+  const pool = getPool(url.origin, ctx.timeouts?.connectMs ?? DEFAULT_TIMEOUTS.connectMs, allowPrivate);
+  const headers: Record<string, string> = { 'user-agent': 'tollgate-gateway', ...req.headers };
+  if (ctx.requestId) headers['x-tollgate-request-id'] = ctx.requestId;
+  // Our own watchdog enforces idle/total; undici's timers are a looser backstop.
+  const backstop = (ctx.timeouts?.idleMs ?? DEFAULT_TIMEOUTS.idleMs) + 1000;
+  try {
+    const res = await pool.request({
+      path: url.pathname + url.search,
+      method: req.method,
+      headers,
+      body: req.body ?? null,
+      signal: guard.controller.signal,
+      headersTimeout: backstop,
+      bodyTimeout: backstop,
+    });
+    guard.touch();
+    return new UpstreamResponse(res.statusCode, res.headers, res.body, guard);
+  } catch (err) {
+    guard.dispose();
+    throw guard.toError(err, false);
+  }
+}
+
+/** Joins a configured base URL and a fixed API path without doubling or dropping slashes. */
+export function joinUrl(baseUrl: string, path: string): string {
+  return baseUrl.replace(/\/+$/, '') + (path.startsWith('/') ? path : `/${path}`);
+}
