@@ -12,6 +12,9 @@ export function baseTestEnv(): Record<string, string> {
     JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
     API_KEY_PEPPER: 'test-api-key-pepper-0123456789abcdef01234567',
     ADMIN_DIST_DIR: 'dist/admin',
+    VAULT_KEYRING: JSON.stringify({ t1: Buffer.alloc(32, 1).toString('base64'), t2: Buffer.alloc(32, 2).toString('base64') }),
+    VAULT_PRIMARY_KEY_ID: 't1',
+    UPSTREAM_ALLOW_PRIVATE_NETWORK: 'true',
   };
 }
 

@@ -4,9 +4,10 @@ import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
 import { coreImports } from './core.imports';
 import { HealthModule } from './health/health.module';
+import { ProviderKeysModule } from './provider-keys/provider-keys.module';
 
 /** The HTTP process. Registers queue producers only, never processors. */
 @Module({
-  imports: [...coreImports('api'), CommonModule, AuditModule, HealthModule, AuthModule],
+  imports: [...coreImports('api'), CommonModule, AuditModule, HealthModule, AuthModule, ProviderKeysModule],
 })
 export class AppModule {}

@@ -5,6 +5,8 @@ const valid = {
   REDIS_URL: 'redis://localhost:6379',
   JWT_SECRET: 'x'.repeat(32),
   API_KEY_PEPPER: 'y'.repeat(32),
+  VAULT_KEYRING: JSON.stringify({ k1: Buffer.alloc(32, 7).toString('base64') }),
+  VAULT_PRIMARY_KEY_ID: 'k1',
 };
 
 describe('parseConfig', () => {
@@ -40,6 +42,17 @@ describe('parseConfig', () => {
     expect(message).toMatch(/PORT:/);
     expect(message).toMatch(/JWT_SECRET: must be at least 32 characters/);
     expect(message).toMatch(/DATABASE_URL: must be a postgres:\/\/ URL/);
+  });
+
+  it('checks the vault keyring and its primary id', () => {
+    expect(() => parseConfig({ ...valid, VAULT_PRIMARY_KEY_ID: 'k2' })).toThrow(/VAULT_KEYRING: primary key id "k2" is not in the keyring/);
+    expect(() => parseConfig({ ...valid, VAULT_KEYRING: JSON.stringify({ k1: 'c2hvcnQ=' }) })).toThrow(/VAULT_KEYRING: key "k1" must be base64 of exactly 32 bytes/);
+    expect(() => parseConfig({ ...valid, VAULT_KEYRING: 'not json' })).toThrow(/VAULT_KEYRING: must be JSON/);
+  });
+
+  it('parses provider base URL overrides', () => {
+    expect(parseConfig({ ...valid, PROVIDER_BASE_URLS: '{"openai":"http://127.0.0.1:4000/v1"}' }).PROVIDER_BASE_URLS).toEqual({ openai: 'http://127.0.0.1:4000/v1' });
+    expect(() => parseConfig({ ...valid, PROVIDER_BASE_URLS: '{"openai":"ftp://x"}' })).toThrow(/PROVIDER_BASE_URLS/);
   });
 
   it('treats empty strings as unset', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseKeyring } from '../common/envelope';
 
 // Every environment variable Tollgate reads. `.env.example` documents each one; keep both in step.
 const bool = z
@@ -33,12 +34,39 @@ export const configSchema = z.object({
   REFRESH_TTL_SECONDS: z.coerce.number().int().min(300).default(30 * 86_400),
   API_KEY_PEPPER: z.string().min(32, 'must be at least 32 characters'),
   API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(60_000),
+  VAULT_KEYRING: z.string().min(2),
+  VAULT_PRIMARY_KEY_ID: z.string().min(1),
+  PROVIDER_BASE_URLS: z
+    .string()
+    .default('{}')
+    .transform((v, ctx) => {
+      try {
+        const obj = JSON.parse(v) as unknown;
+        if (!obj || typeof obj !== 'object' || Array.isArray(obj) || !Object.values(obj).every((u) => typeof u === 'string' && /^https?:\/\//.test(u))) throw new Error();
+        return obj as Record<string, string>;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON object of provider id to http(s) base URL' });
+        return z.NEVER;
+      }
+    }),
+  ALLOWED_CUSTOM_UPSTREAM_HOSTS: csv.default([]),
+  UPSTREAM_ALLOW_PRIVATE_NETWORK: bool.default(false),
+  PROVIDER_KEY_PROBE_INTERVAL_SECONDS: z.coerce.number().int().min(10).default(300),
   SIGNUP_OPEN: bool.default(true),
   OPERATOR_EMAIL: z.email().optional(),
   OPERATOR_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).default(900),
   INVITATION_TTL_HOURS: z.coerce.number().int().min(1).default(72),
+});
+
+/** Cross-field checks: the keyring must parse and hold the primary key id. */
+export const checkedSchema = configSchema.superRefine((c, ctx) => {
+  try {
+    parseKeyring(c.VAULT_KEYRING, c.VAULT_PRIMARY_KEY_ID);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', path: ['VAULT_KEYRING'], message: (err as Error).message });
+  }
 });
 
 export type AppConfigValues = z.infer<typeof configSchema>;
@@ -49,7 +77,7 @@ export class ConfigError extends Error {}
 export function parseConfig(env: NodeJS.ProcessEnv): AppConfigValues {
   const cleaned: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') cleaned[k] = v;
-  const result = configSchema.safeParse(cleaned);
+  const result = checkedSchema.safeParse(cleaned);
   if (!result.success) {
     const lines = result.error.issues.map((i) => {
       const name = i.path.join('.') || '(root)';

@@ -3,17 +3,20 @@ import type { JobsOptions } from 'bullmq';
 /** The one registry of queues, job names and payloads. Jobs are named `<queue>.<verb>`. */
 export const QueueName = {
   Audit: 'audit',
+  Maintenance: 'maintenance',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
 export const JobName = {
   AuditRecord: 'audit.record',
+  ProbeProviderKeys: 'maintenance.probe-provider-keys',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
 /** Which queue carries each job. */
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.AuditRecord]: QueueName.Audit,
+  [JobName.ProbeProviderKeys]: QueueName.Maintenance,
 };
 
 /** Payloads carry ids and counts only: BullMQ stores them in clear text in Redis. Never secrets. */
@@ -31,6 +34,7 @@ export interface JobPayloads {
     requestId: string | null;
     createdAt: string;
   };
+  [JobName.ProbeProviderKeys]: Record<string, never>;
 }
 
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {

@@ -1,5 +1,6 @@
 import { Init1763900000000 } from './1763900000000-Init';
 import { Identity1763900100000 } from './1763900100000-Identity';
+import { ProviderKeys1795460715206 } from './1795460715206-ProviderKeys';
 
 /** Every migration in order. Add new ones at the end (see CONTRIBUTING.md). */
-export const MIGRATIONS = [Init1763900000000, Identity1763900100000];
+export const MIGRATIONS = [Init1763900000000, Identity1763900100000, ProviderKeys1795460715206];
