@@ -49,5 +49,6 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/e2e-global-setup.ts',
       setupFilesAfterEnv: ['<rootDir>/test/support/int-timeout.ts'],
     },
+    { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'], globalSetup: '<rootDir>/test/support/e2e-global-setup.ts', setupFilesAfterEnv: ['<rootDir>/test/support/int-timeout.ts'] },
   ],
 };

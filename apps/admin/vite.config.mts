@@ -16,7 +16,10 @@ export default defineConfig({
     port: 5173,
     // In dev, forward API calls to a local API (override with VITE_API_URL to call another origin directly).
     proxy: Object.fromEntries(
-      ['/auth', '/teams', '/members', '/invitations', '/api-keys', '/audit-events', '/provider-keys', '/usage'].map((path) => [
+      [
+        '/auth', '/teams', '/members', '/invitations', '/api-keys', '/audit-events', '/provider-keys', '/usage', '/requests', '/budgets',
+        '/routes', '/statements', '/invoices', '/billing-plan', '/prices', '/v1',
+      ].map((path) => [
         path,
         { target: process.env.TOLLGATE_API_ORIGIN ?? 'http://127.0.0.1:3000', changeOrigin: false },
       ]),

@@ -28,8 +28,14 @@ export async function startTestApp(label: string, env: Record<string, string> = 
   // The worker's processors in the same process, when a suite needs jobs to complete (e.g. audit rows).
   let worker: INestApplicationContext | undefined;
   if (opts.withWorker) {
-    worker = await NestFactory.createApplicationContext(WorkerModule, { logger: false, abortOnError: false });
-    await worker.init();
+    try {
+      worker = await NestFactory.createApplicationContext(WorkerModule, { logger: false, abortOnError: false });
+      await worker.init();
+    } catch (err) {
+      await app.close();
+      await db.drop();
+      throw err;
+    }
   }
   return {
     app,

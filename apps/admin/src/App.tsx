@@ -5,14 +5,22 @@ import { auditEvents } from './audit-events';
 import { AcceptInvitationPage } from './auth/AcceptInvitationPage';
 import { LoginPage } from './auth/LoginPage';
 import { SignupPage } from './auth/SignupPage';
+import { BillingPlanPage } from './billing-plan';
+import { budgets } from './budgets';
 import { Dashboard } from './dashboard';
 import { invitations } from './invitations';
+import { invoices } from './invoices';
 import { darkTheme, lightTheme } from './layout/theme';
 import { TollgateLayout } from './layout/TollgateLayout';
 import { members } from './members';
+import { PlaygroundPage } from './playground';
+import { prices } from './prices';
 import { authProvider } from './providers/auth-provider';
 import { dataProvider } from './providers/data-provider';
 import { providerKeys } from './provider-keys';
+import { requests } from './requests';
+import { routes } from './routes';
+import { statements } from './statements';
 import { teams } from './teams';
 
 export const App = () => (
@@ -27,12 +35,22 @@ export const App = () => (
     darkTheme={darkTheme}
     disableTelemetry
   >
+    <Resource {...requests} />
     <Resource {...apiKeys} />
     <Resource {...providerKeys} />
+    <Resource {...routes} />
+    <Resource {...budgets} />
+    <Resource {...statements} />
+    <Resource {...invoices} />
+    <Resource {...prices} />
     <Resource {...members} />
     <Resource {...invitations} />
     <Resource {...auditEvents} />
     <Resource {...teams} />
+    <CustomRoutes>
+      <Route path="/playground" element={<PlaygroundPage />} />
+      <Route path="/billing-plan" element={<BillingPlanPage />} />
+    </CustomRoutes>
     <CustomRoutes noLayout>
       <Route path="/signup" element={<SignupPage />} />
       <Route path="/accept-invitation" element={<AcceptInvitationPage />} />

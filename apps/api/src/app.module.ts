@@ -3,11 +3,12 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
 import { coreImports } from './core.imports';
+import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { ProviderKeysModule } from './provider-keys/provider-keys.module';
 
 /** The HTTP process. Registers queue producers only, never processors. */
 @Module({
-  imports: [...coreImports('api'), CommonModule, AuditModule, HealthModule, AuthModule, ProviderKeysModule],
+  imports: [...coreImports('api'), CommonModule, AuditModule, HealthModule, AuthModule, ProviderKeysModule, GatewayModule],
 })
 export class AppModule {}

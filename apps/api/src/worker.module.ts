@@ -5,11 +5,16 @@ import { CommonModule } from './common/common.module';
 import { ProviderKeysModule } from './provider-keys/provider-keys.module';
 import { ProviderKeysProcessor } from './provider-keys/provider-keys.processor';
 import { coreImports } from './core.imports';
+import { PriceBook } from './pricing/price-book.service';
 import { WorkerRunner } from './queues/worker-runner';
+import { LedgerWriter } from './usage/ledger-writer';
+import { UsageProcessor } from './usage/usage.processor';
+import { InflightRegistry } from './usage/inflight.service';
+import { ReconcileProcessor } from './usage/reconcile.processor';
 
 /** The worker process: every job handler, no HTTP. */
 @Module({
   imports: [...coreImports('worker'), DiscoveryModule, CommonModule, ProviderKeysModule],
-  providers: [WorkerRunner, AuditProcessor, ProviderKeysProcessor],
+  providers: [WorkerRunner, AuditProcessor, ProviderKeysProcessor, PriceBook, LedgerWriter, UsageProcessor, InflightRegistry, ReconcileProcessor],
 })
 export class WorkerModule {}

@@ -5,6 +5,7 @@ import { Alert, Box, Button, Card, CardActions, CardContent, Chip, Typography } 
 import { LinkBase, Title } from 'react-admin';
 import { canAccessResource, isTeamAdmin } from '../providers/permissions';
 import { useSession } from '../providers/session';
+import { FirstRequestHint, UsagePanel } from './UsagePanel';
 
 const roleLabels = { owner: 'Owner', admin: 'Admin', member: 'Member' } as const;
 
@@ -15,7 +16,7 @@ export const Dashboard = () => {
   const gatewayUrl = `${window.location.origin}/v1`;
 
   return (
-    <Box sx={{ mt: 2, display: 'grid', gap: 2, maxWidth: 960 }}>
+    <Box sx={{ mt: 2, display: 'grid', gap: 2, maxWidth: 1400 }}>
       <Title title="Dashboard" />
       <Card>
         <CardContent>
@@ -58,22 +59,22 @@ export const Dashboard = () => {
           </CardActions>
         )}
       </Card>
-      <Card>
-        <CardContent>
-          <Typography variant="h6" component="h2" gutterBottom>
-            Usage
-          </Typography>
-          <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
-            No usage to show yet. Requests made with this team&apos;s API keys are metered, and their usage will be
-            summarized here.
-          </Typography>
-          <Typography variant="body2" color="text.secondary">
-            To get started, {isTeamAdmin(permissions) ? 'add a provider key for your AI provider, ' : ''}create an API
-            key, and point any OpenAI-compatible client at <code>{gatewayUrl}</code> with that key.
-            {!isTeamAdmin(permissions) && ' Provider keys are managed by your team owners and admins.'}
-          </Typography>
-        </CardContent>
-      </Card>
+      {team && isTeamAdmin(permissions) && <UsagePanel />}
+      {team && !isTeamAdmin(permissions) && (
+        <Card>
+          <CardContent>
+            <Typography variant="h6" component="h2" gutterBottom>
+              Your usage
+            </Typography>
+            <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
+              Every request made with your API keys is listed, with its tokens and cost, in{' '}
+              <LinkBase to="/requests">your request log</LinkBase>. Provider keys and team reports are managed by your
+              team owners and admins.
+            </Typography>
+            <FirstRequestHint gatewayUrl={gatewayUrl} />
+          </CardContent>
+        </Card>
+      )}
     </Box>
   );
 };

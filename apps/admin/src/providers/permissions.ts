@@ -10,6 +10,9 @@ type Action = 'list' | 'show' | 'create' | 'edit' | 'delete' | 'export' | 'clone
 
 const everyone: Record<string, readonly Action[]> = {
   'api-keys': ['list', 'show', 'create', 'delete'],
+  // The API narrows members to their own requests.
+  requests: ['list', 'show'],
+  prices: ['list', 'show'],
 };
 
 const teamAdmins: Record<string, readonly Action[]> = {
@@ -20,11 +23,19 @@ const teamAdmins: Record<string, readonly Action[]> = {
   invitations: ['list', 'show', 'create', 'delete'],
   'provider-keys': ['list', 'show', 'create', 'edit', 'delete'],
   'audit-events': ['list', 'show'],
+  requests: ['list', 'show'],
+  prices: ['list', 'show'],
+  usage: ['list', 'export'],
+  budgets: ['list', 'show', 'create', 'edit', 'delete'],
+  routes: ['list', 'show', 'create', 'edit', 'delete'],
+  statements: ['list', 'show', 'export'],
+  invoices: ['list', 'show'],
 };
 
 /**
  * What the console offers each role. The API enforces the same rules; this only decides what to show.
- * Operators see everything, owners/admins their team, members their own API keys.
+ * Operators see everything (billing plan and all teams included), owners/admins their team, members their own
+ * API keys, their own requests and the price list.
  */
 export function canAccessResource(permissions: Permissions, resource: string, action: Action): boolean {
   if (permissions.isOperator) return true;

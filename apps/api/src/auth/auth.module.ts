@@ -10,7 +10,6 @@ import { AuditEventsController } from '../audit/audit-events.controller';
 import { AuditEventsService } from '../audit/audit-events.service';
 import { AuditModule } from '../audit/audit.module';
 import { AppConfig } from '../config/app-config';
-import { KeyInfoController } from '../gateway/key-info.controller';
 import { InvitationsController } from '../invitations/invitations.controller';
 import { InvitationsService } from '../invitations/invitations.service';
 import { MembersController } from '../members/members.controller';
@@ -40,7 +39,7 @@ import { SessionRevocations } from './session-revocations';
       useFactory: (config: AppConfig) => ({ secret: config.get('JWT_SECRET'), signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
     }),
   ],
-  controllers: [AuthController, TeamsController, MembersController, InvitationsController, ApiKeysController, AuditEventsController, KeyInfoController],
+  controllers: [AuthController, TeamsController, MembersController, InvitationsController, ApiKeysController, AuditEventsController],
   providers: [
     { provide: APP_GUARD, useClass: GlobalAuthGuard },
     AuthService,

@@ -1,15 +1,20 @@
 import type { JobsOptions } from 'bullmq';
+import type { UsageEvent } from '../usage/usage-event';
 
 /** The one registry of queues, job names and payloads. Jobs are named `<queue>.<verb>`. */
 export const QueueName = {
   Audit: 'audit',
   Maintenance: 'maintenance',
+  Usage: 'usage',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
 export const JobName = {
   AuditRecord: 'audit.record',
   ProbeProviderKeys: 'maintenance.probe-provider-keys',
+  UsageRecord: 'usage.record',
+  RelayUsageOutbox: 'maintenance.relay-usage-outbox',
+  ReconcileInflight: 'maintenance.reconcile-inflight',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -17,6 +22,9 @@ export type JobName = (typeof JobName)[keyof typeof JobName];
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.AuditRecord]: QueueName.Audit,
   [JobName.ProbeProviderKeys]: QueueName.Maintenance,
+  [JobName.UsageRecord]: QueueName.Usage,
+  [JobName.RelayUsageOutbox]: QueueName.Maintenance,
+  [JobName.ReconcileInflight]: QueueName.Maintenance,
 };
 
 /** Payloads carry ids and counts only: BullMQ stores them in clear text in Redis. Never secrets. */
@@ -35,6 +43,9 @@ export interface JobPayloads {
     createdAt: string;
   };
   [JobName.ProbeProviderKeys]: Record<string, never>;
+  [JobName.UsageRecord]: UsageEvent;
+  [JobName.RelayUsageOutbox]: Record<string, never>;
+  [JobName.ReconcileInflight]: Record<string, never>;
 }
 
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {

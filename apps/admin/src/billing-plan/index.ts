@@ -1,0 +1,1 @@
+export { BillingPlanPage } from './BillingPlanPage';

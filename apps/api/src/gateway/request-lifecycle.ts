@@ -1,0 +1,182 @@
+import { Injectable } from '@nestjs/common';
+import type { NormalizedUsage } from '@tollgate/providers';
+import type { Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import type { ApiKeyAuthContext } from '../auth/auth-context';
+import { ApiError } from '../common/api-error';
+import { AppConfig } from '../config/app-config';
+import { AdmissionService, Admission } from '../usage/admission.service';
+import { InflightRegistry } from '../usage/inflight.service';
+import { MeteringService } from '../usage/metering.service';
+import type { UsageEvent, UsageStatus } from '../usage/usage-event';
+import type { RequestScope } from './gateway.service';
+import { ModelRouter, Target } from './model-router';
+
+export interface Run {
+  scope: RequestScope;
+  targets: Target[];
+  clientGone(): boolean;
+  /** Waits for an upstream step for at most `ms` after the client left. */
+  drain<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'>;
+  finish(status: UsageStatus, usage: NormalizedUsage, errorCode: string | null, estimated?: boolean): Promise<void>;
+  fail(err: unknown): Promise<void>;
+}
+
+/**
+ * Opens and closes one gateway request: request id, deadline, client-disconnect abort, per-key
+ * concurrency, admission (rate limits and budget reservation, one Redis round trip), and exactly
+ * one usage event at the end, whatever happened.
+ */
+@Injectable()
+export class RequestLifecycle {
+  private readonly inFlightPerKey = new Map<string, number>();
+  private readonly totalTimeoutMs: number;
+  private readonly keyConcurrency: number;
+
+  constructor(
+    private readonly router: ModelRouter,
+    private readonly admission: AdmissionService,
+    private readonly metering: MeteringService,
+    private readonly inflight: InflightRegistry,
+    config: AppConfig,
+  ) {
+    this.totalTimeoutMs = config.get('GATEWAY_TOTAL_TIMEOUT_MS');
+    this.keyConcurrency = config.get('GATEWAY_KEY_CONCURRENCY');
+  }
+
+  async begin(
+    auth: ApiKeyAuthContext,
+    res: Response,
+    info: { endpoint: 'chat' | 'embeddings'; model: string; stream: boolean; promptEstimate: number; maxTokens: number | null },
+  ): Promise<Run> {
+    const requestId = (res.getHeader('x-request-id') as string | undefined) ?? randomUUID();
+    const startedAt = performance.now();
+    const startedAtIso = new Date().toISOString();
+    const controller = new AbortController();
+    let gone = false;
+    let done = false;
+    res.on('close', () => {
+      if (!done && !res.writableFinished) {
+        gone = true;
+        if (!info.stream) controller.abort();
+      }
+    });
+    const deadlineTimer = setTimeout(() => controller.abort(), this.totalTimeoutMs);
+    deadlineTimer.unref();
+    const scope: RequestScope = {
+      requestId,
+      auth,
+      requestedModel: info.model,
+      startedAt,
+      startedAtIso,
+      deadline: Date.now() + this.totalTimeoutMs,
+      signal: controller.signal,
+      attempts: [],
+      committed: false,
+    };
+    const key = auth.apiKeyId;
+    let admission: Admission | null = null;
+    let released = false;
+    let inflightAdded = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      clearTimeout(deadlineTimer);
+      const n = (this.inFlightPerKey.get(key) ?? 1) - 1;
+      if (n <= 0) this.inFlightPerKey.delete(key);
+      else this.inFlightPerKey.set(key, n);
+    };
+    const current = this.inFlightPerKey.get(key) ?? 0;
+    this.inFlightPerKey.set(key, current + 1);
+
+    const record = async (status: UsageStatus, usage: NormalizedUsage, errorCode: string | null, estimated: boolean) => {
+      if (done) return;
+      done = true;
+      release();
+      const served = scope.served;
+      const finishedAt = performance.now();
+      const event = {
+        requestId,
+        teamId: auth.teamId,
+        membershipId: auth.membershipId,
+        userId: auth.userId,
+        apiKeyId: auth.apiKeyId,
+        providerKeyId: served?.key.id ?? null,
+        provider: served?.target.provider ?? scope.attempts.at(-1)?.provider ?? null,
+        endpoint: info.endpoint,
+        requestedModel: info.model,
+        servedModel: served?.target.model ?? scope.attempts.at(-1)?.model ?? null,
+        stream: info.stream,
+        status,
+        errorCode,
+        inputTokens: usage.inputTokens,
+        cachedInputTokens: usage.cachedInputTokens,
+        cacheWriteTokens: usage.cacheWriteTokens,
+        outputTokens: usage.outputTokens,
+        reasoningTokens: usage.reasoningTokens,
+        estimated,
+        latencyMs: finishedAt - startedAt,
+        ttftMs: scope.firstByteAt !== undefined ? scope.firstByteAt - startedAt : null,
+        startedAt: startedAtIso,
+        finishedAt: new Date().toISOString(),
+        attempts: scope.attempts,
+        reservationId: admission?.reservationId ?? null,
+      } satisfies UsageEvent;
+      await Promise.all([this.metering.record(event), admission ? this.admission.settle(admission, event) : Promise.resolve()]);
+      if (inflightAdded) await this.inflight.remove(requestId);
+    };
+
+    try {
+      if (current + 1 > this.keyConcurrency) {
+        throw new ApiError(429, 'rate_limited', `Too many concurrent requests for this API key (limit ${this.keyConcurrency})`, 'rate_limit_error', { 'retry-after': '1' });
+      }
+      const targets = await this.router.resolve(auth.teamId, info.model, auth.modelAllowlist);
+      const registered = this.inflight.add({
+        requestId,
+        teamId: auth.teamId,
+        membershipId: auth.membershipId,
+        userId: auth.userId,
+        apiKeyId: auth.apiKeyId,
+        provider: targets[0].provider,
+        servedModel: targets[0].model,
+        endpoint: info.endpoint,
+        requestedModel: info.model,
+        stream: info.stream,
+        inputTokens: info.promptEstimate,
+        startedAt: startedAtIso,
+      });
+      inflightAdded = true;
+      // Admission and in-flight registration go to Redis side by side: one round trip of latency.
+      [admission] = await Promise.all([this.admission.admit({ requestId, auth, target: targets[0], promptTokens: info.promptEstimate, maxTokens: info.maxTokens, res }), registered]);
+      return {
+        scope,
+        targets,
+        clientGone: () => gone,
+        drain: <T>(p: Promise<T>, ms: number) =>
+          Promise.race([
+            p,
+            new Promise<'timeout'>((r) =>
+              setTimeout(() => {
+                controller.abort();
+                r('timeout');
+              }, ms),
+            ),
+          ]),
+        finish: (status, usage, errorCode, estimated = false) => record(gone && status === 'success' ? 'client_abort' : status, usage, errorCode, estimated),
+        fail: async (err) => {
+          const code = err instanceof ApiError ? err.code : 'internal_error';
+          const status: UsageStatus = gone ? 'client_abort' : 'upstream_error';
+          // Nothing came back: count the prompt as an estimate only if an upstream attempt was made.
+          const tried = scope.attempts.some((a) => a.outcome === 'error' || a.outcome === 'aborted');
+          const usage = { inputTokens: tried && gone ? info.promptEstimate : 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0, raw: null };
+          await record(status, usage, code, tried && gone);
+        },
+      };
+    } catch (err) {
+      // Refused before any upstream call: still one usage event (status rejected, zero tokens).
+      const code = err instanceof ApiError ? err.code : 'internal_error';
+      await record('rejected', { inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0, raw: null }, code, false);
+      throw err;
+    }
+  }
+}

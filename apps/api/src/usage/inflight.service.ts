@@ -1,0 +1,63 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { RedisClient } from '../common/redis-client';
+import { AppConfig } from '../config/app-config';
+import type { UsageEvent } from './usage-event';
+
+/** What is known of a request when it starts: enough to close it if its process dies. */
+export type InflightRecord = Omit<UsageEvent, 'status' | 'finishedAt' | 'latencyMs' | 'ttftMs' | 'attempts' | 'errorCode' | 'estimated' | 'outputTokens' | 'cachedInputTokens' | 'cacheWriteTokens' | 'reasoningTokens' | 'providerKeyId' | 'provider' | 'servedModel'> & {
+  provider: string | null;
+  servedModel: string | null;
+};
+
+/**
+ * Requests in flight, in Redis (a sorted set by start time plus their ids): if an API process dies
+ * mid-request, the reconciler closes the request as `incomplete` with an estimate.
+ */
+@Injectable()
+export class InflightRegistry {
+  private readonly logger = new Logger('Inflight');
+  private readonly zkey: string;
+  private readonly hkey: string;
+  readonly reconcileAfterMs: number;
+
+  constructor(
+    private readonly redis: RedisClient,
+    config: AppConfig,
+  ) {
+    this.zkey = redis.key('inflight');
+    this.hkey = redis.key('inflight', 'data');
+    this.reconcileAfterMs = config.get('INFLIGHT_RECONCILE_AFTER_MS') ?? config.get('GATEWAY_TOTAL_TIMEOUT_MS') + 60_000;
+  }
+
+  async add(rec: InflightRecord): Promise<void> {
+    await this.redis.redis
+      .multi()
+      .zadd(this.zkey, Date.now(), rec.requestId)
+      .hset(this.hkey, rec.requestId, JSON.stringify(rec))
+      .exec()
+      .catch((err: Error) => this.logger.warn({ err: err.message }, 'could not register an in-flight request'));
+  }
+
+  async remove(requestId: string): Promise<void> {
+    await this.redis.redis
+      .multi()
+      .zrem(this.zkey, requestId)
+      .hdel(this.hkey, requestId)
+      .exec()
+      .catch(() => undefined);
+  }
+
+  /** Requests started longer ago than the reconcile threshold and never finished. */
+  async stale(limit = 500): Promise<InflightRecord[]> {
+    const ids = await this.redis.redis.zrangebyscore(this.zkey, 0, Date.now() - this.reconcileAfterMs, 'LIMIT', 0, limit);
+    if (ids.length === 0) return [];
+    const values = await this.redis.redis.hmget(this.hkey, ...ids);
+    const out: InflightRecord[] = [];
+    ids.forEach((id, i) => {
+      const v = values[i];
+      if (v) out.push(JSON.parse(v) as InflightRecord);
+      else void this.remove(id);
+    });
+    return out;
+  }
+}

@@ -1,0 +1,73 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { JobHandler } from '../queues/job-handler.decorator';
+import { JobName, QueueName } from '../queues/queue.constants';
+import { QueueProducer } from '../queues/queue.producer';
+import { LedgerWriter } from './ledger-writer';
+import type { UsageEvent } from './usage-event';
+
+const BATCH_MAX = 200;
+const BATCH_WAIT_MS = 10;
+
+/**
+ * Thin processor: usage jobs are gathered for a few milliseconds and written in one batch
+ * (one INSERT, one rollup upsert, one commit); each job completes when its batch has committed.
+ */
+@Injectable()
+export class UsageProcessor implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Usage');
+  private pending: Array<{ event: UsageEvent; resolve: () => void; reject: (e: unknown) => void }> = [];
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly writer: LedgerWriter,
+    private readonly producer: QueueProducer,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.producer.queue(QueueName.Maintenance).upsertJobScheduler('relay-usage-outbox', { every: 5_000 }, { name: JobName.RelayUsageOutbox, data: {} });
+  }
+
+  @JobHandler(JobName.UsageRecord)
+  record(data: unknown): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ event: data as UsageEvent, resolve, reject });
+      if (this.pending.length >= BATCH_MAX) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), BATCH_WAIT_MS);
+    });
+  }
+
+  private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    this.writer.write(batch.map((b) => b.event)).then(
+      () => batch.forEach((b) => b.resolve()),
+      (err: unknown) => {
+        this.logger.warn({ err: (err as Error).message, size: batch.length }, 'ledger batch failed; jobs will retry');
+        batch.forEach((b) => b.reject(err));
+      },
+    );
+  }
+
+  /** Moves events parked in Postgres (Redis was down when they ended) onto the queue. */
+  @JobHandler(JobName.RelayUsageOutbox)
+  async relayOutbox(): Promise<void> {
+    const rows: Array<{ request_id: string; payload: UsageEvent }> = await this.db.query(`SELECT request_id, payload FROM usage_outbox ORDER BY created_at LIMIT 1000`);
+    let relayed = 0;
+    for (const r of rows) {
+      try {
+        await this.producer.add(JobName.UsageRecord, r.payload, r.request_id);
+        await this.db.query(`DELETE FROM usage_outbox WHERE request_id = $1`, [r.request_id]);
+        relayed++;
+      } catch {
+        break;
+      }
+    }
+    if (relayed) this.logger.log({ relayed }, 'relayed usage events from the outbox');
+  }
+}
