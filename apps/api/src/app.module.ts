@@ -6,9 +6,10 @@ import { coreImports } from './core.imports';
 import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { ProviderKeysModule } from './provider-keys/provider-keys.module';
+import { ReportsModule } from './usage/reports.module';
 
 /** The HTTP process. Registers queue producers only, never processors. */
 @Module({
-  imports: [...coreImports('api'), CommonModule, AuditModule, HealthModule, AuthModule, ProviderKeysModule, GatewayModule],
+  imports: [...coreImports('api'), CommonModule, AuditModule, HealthModule, AuthModule, ProviderKeysModule, GatewayModule, ReportsModule],
 })
 export class AppModule {}

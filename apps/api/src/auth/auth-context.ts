@@ -13,6 +13,8 @@ export interface UserAuthContext {
   teamId: string | null;
   /** The caller's role in that team; operators act as owners everywhere. */
   role: TeamRole | null;
+  /** The caller's membership in that team (null for an operator who is not a member). */
+  membershipId: string | null;
 }
 
 export interface ApiKeyAuthContext {

@@ -73,19 +73,19 @@ export class GlobalAuthGuard implements CanActivate {
     if (teamHeader !== undefined) {
       const teamId = Array.isArray(teamHeader) ? teamHeader[0] : teamHeader;
       if (typeof teamId !== 'string' || !UUID.test(teamId)) throw ApiError.notFound('Team');
-      const rows: Array<{ role: TeamRole | null; exists: boolean }> = await this.db.query(
-        `SELECT (SELECT role FROM memberships WHERE team_id = t.id AND user_id = $2) AS role, true AS exists FROM teams t WHERE t.id = $1`,
+      const rows: Array<{ role: TeamRole | null; membership_id: string | null }> = await this.db.query(
+        `SELECT m.role, m.id AS membership_id FROM teams t LEFT JOIN memberships m ON m.team_id = t.id AND m.user_id = $2 WHERE t.id = $1`,
         [teamId, claims.sub],
       );
       const row = rows[0];
-      if (row?.role) return { ...base, teamId: teamId.toLowerCase(), role: row.role };
-      if (row && base.isOperator) return { ...base, teamId: teamId.toLowerCase(), role: 'owner' };
+      if (row?.role) return { ...base, teamId: teamId.toLowerCase(), role: row.role, membershipId: row.membership_id };
+      if (row && base.isOperator) return { ...base, teamId: teamId.toLowerCase(), role: 'owner', membershipId: null };
       throw ApiError.notFound('Team');
     }
-    const first: Array<{ team_id: string; role: TeamRole }> = await this.db.query(
-      `SELECT team_id, role FROM memberships WHERE user_id = $1 ORDER BY created_at ASC LIMIT 1`,
+    const first: Array<{ id: string; team_id: string; role: TeamRole }> = await this.db.query(
+      `SELECT id, team_id, role FROM memberships WHERE user_id = $1 ORDER BY created_at ASC LIMIT 1`,
       [claims.sub],
     );
-    return { ...base, teamId: first[0]?.team_id ?? null, role: first[0]?.role ?? null };
+    return { ...base, teamId: first[0]?.team_id ?? null, role: first[0]?.role ?? null, membershipId: first[0]?.id ?? null };
   }
 }

@@ -6,6 +6,7 @@ import { ApiKeyAuth, Auth } from '../auth/auth.decorators';
 import { ApiError } from '../common/api-error';
 import { ApiExceptionFilter } from '../common/api-exception.filter';
 import { AppConfig } from '../config/app-config';
+import { BUDGET_DEFAULT_MAX_TOKENS } from '../usage/admission.service';
 import { estimatePromptTokens, estimateTextTokens } from './estimate';
 import { GatewayService, OpenedStream, usageOrZero } from './gateway.service';
 import { RequestLifecycle } from './request-lifecycle';
@@ -36,6 +37,8 @@ export class ChatCompletionsController {
     const v = validateChatBody(body, this.limits);
     const promptEstimate = estimatePromptTokens(v.request.messages);
     const run = await this.lifecycle.begin(auth, res, { endpoint: 'chat', model: v.model, stream: v.stream, promptEstimate, maxTokens: v.maxTokens });
+    // Under a hard budget the reservation assumed this many output tokens at most: hold the upstream to it.
+    if (run.hardBudget && v.maxTokens === null) (v.request as { max_tokens?: number }).max_tokens = BUDGET_DEFAULT_MAX_TOKENS;
     try {
       if (!v.stream) {
         const result = await this.gateway.chat(run.scope, run.targets, v.request as unknown as Record<string, unknown>);

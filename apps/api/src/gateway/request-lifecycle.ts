@@ -15,6 +15,8 @@ import { ModelRouter, Target } from './model-router';
 export interface Run {
   scope: RequestScope;
   targets: Target[];
+  /** A hard budget applies: the request must carry a max_tokens no larger than what was reserved. */
+  hardBudget: boolean;
   clientGone(): boolean;
   /** Waits for an upstream step for at most `ms` after the client left. */
   drain<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'>;
@@ -151,6 +153,7 @@ export class RequestLifecycle {
       return {
         scope,
         targets,
+        hardBudget: (admission?.budgetKeys.length ?? 0) > 0,
         clientGone: () => gone,
         drain: <T>(p: Promise<T>, ms: number) =>
           Promise.race([

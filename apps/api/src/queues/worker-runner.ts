@@ -52,7 +52,8 @@ export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdo
           if (!handler) throw new Error(`no handler for job "${job.name}"`);
           await handler(job.data, { jobId: job.id ?? '', attemptsMade: job.attemptsMade });
         },
-        { connection: this.connection, prefix: this.config.get('QUEUE_PREFIX'), concurrency: this.config.get('WORKER_CONCURRENCY'), autorun: true },
+        // Short locks: a killed worker's jobs are back in the queue within ~15 s (our jobs take milliseconds).
+        { connection: this.connection, prefix: this.config.get('QUEUE_PREFIX'), concurrency: this.config.get('WORKER_CONCURRENCY'), autorun: true, lockDuration: 15_000, stalledInterval: 10_000 },
       );
       worker.on('failed', (job, err) =>
         this.logger.warn({ queue, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'),
