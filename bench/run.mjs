@@ -29,13 +29,14 @@ const { values: flags } = parseArgs({
     workers: { type: 'string', default: '1' },
     'worker-concurrency': { type: 'string' },
     profile: { type: 'boolean', default: false },
+    build: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 if (flags.help) {
   process.stdout.write(`usage: npm run bench -- [--quick] [--only ${PHASES.join(',')}] [--rounds N] [--seconds S] [--requests N]
-       [--rows N] [--events N] [--workers N] [--worker-concurrency N] [--profile] [--no-build]
+       [--rows N] [--events N] [--workers N] [--worker-concurrency N] [--profile] [--build | --no-build]
 see bench/README.md\n`);
   process.exit(0);
 }
@@ -63,7 +64,7 @@ if (profileFile) for (const f of [profileFile, `${profileFile}.start`, `${profil
 
 let stopping = false;
 const stack = new BenchStack({
-  build: !flags['no-build'],
+  build: flags.build ? 'always' : flags['no-build'] ? 'never' : 'auto',
   workers: CFG.workers,
   workerConcurrency: CFG.workerConcurrency,
   keyConcurrency: CFG.keyConcurrency,

@@ -68,16 +68,25 @@ async function main() {
     HOST: host,
     PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? apiBaseUrl,
     ADMIN_DIST_DIR: resolve(ROOT, 'dist', 'admin'),
-    DEMO_UPSTREAM_URL: `http://127.0.0.1:${upstreamPort}`,
     ALLOWED_CUSTOM_UPSTREAM_HOSTS: process.env.ALLOWED_CUSTOM_UPSTREAM_HOSTS ?? `127.0.0.1:${upstreamPort}`,
   };
+  // The offline demo sends every provider to the bundled fake upstream. Set PROVIDER_BASE_URLS='{}'
+  // (and add real keys in the console) to talk to the real providers instead.
+  if (!process.env.PROVIDER_BASE_URLS) {
+    const u = `http://127.0.0.1:${upstreamPort}`;
+    env.PROVIDER_BASE_URLS = JSON.stringify({
+      openai: `${u}/v1`, anthropic: u, mistral: `${u}/mistral`, gemini: u, 'azure-openai': u, groq: `${u}/groq/v1`, deepseek: `${u}/deepseek/v1`,
+      xai: `${u}/xai/v1`, together: `${u}/together/v1`, fireworks: `${u}/fireworks/v1`, openrouter: `${u}/openrouter/v1`, ollama: `${u}/ollama/v1`, vllm: `${u}/vllm/v1`,
+    });
+    env.UPSTREAM_ALLOW_PRIVATE_NETWORK = 'true';
+  }
   run(process.execPath, ['dist/apps/api/src/database/migrate.js', 'run'], { env });
   const seed = resolve(ROOT, 'dist/apps/api/src/database/seed.js');
   if (existsSync(seed)) run(process.execPath, [seed], { env: { ...env, DEMO_FILE: resolve(ROOT, '.tollgate', 'demo.json') } });
 
   const fake = resolve(ROOT, 'dist/libs/providers/src/testing/fake-upstream.main.js');
   if (existsSync(fake)) {
-    const proc = startChild('upstream', process.execPath, [fake], { env: { ...env, PORT: upstreamPort }, quiet: true });
+    const proc = startChild('upstream', process.execPath, [fake], { env: { ...env, PORT: upstreamPort, HOST: '127.0.0.1' }, quiet: true });
     children.push({ name: 'upstream', proc });
   }
   const worker = startChild('worker', process.execPath, ['dist/apps/api/src/worker.js'], { env });

@@ -3,7 +3,7 @@
 // fake upstream, an API-key rate limit and a hard team budget (so admission runs on every request),
 // then the fake upstream, the API and the worker(s) from dist/.
 import { Buffer } from 'node:buffer';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { resolve } from 'node:path';
 import pg from 'pg';
@@ -21,6 +21,19 @@ export const DIST = {
 
 export const QUEUE_PREFIX = 'bench';
 export const PROVIDER_KEY = 'sk-bench-provider-key-000000000001';
+
+/** True when dist/ is missing or any TypeScript source of the API or the libs is newer than it. */
+export function needsBuild() {
+  if (!Object.values(DIST).every((f) => existsSync(f))) return true;
+  const built = statSync(DIST.main).mtimeMs;
+  const newer = (dir) =>
+    readdirSync(dir, { withFileTypes: true }).some((e) => {
+      const p = resolve(dir, e.name);
+      if (e.isDirectory()) return e.name !== '__fixtures__' && newer(p);
+      return e.name.endsWith('.ts') && !/\.(int-|e2e-)?spec\.ts$/.test(e.name) && statSync(p).mtimeMs > built;
+    });
+  return ['apps/api/src', 'libs/providers/src', 'libs/billing/src'].some((d) => existsSync(resolve(ROOT, d)) && newer(resolve(ROOT, d)));
+}
 
 export function freePort() {
   return new Promise((res, rej) => {
@@ -75,7 +88,9 @@ export class BenchStack {
   }
 
   async start() {
-    if (this.opts.build || !existsSync(DIST.main)) buildApi();
+    // Builds only when needed (or with --build): other work may be running from the same dist/.
+    if (this.opts.build === 'always' || (this.opts.build !== 'never' && needsBuild())) buildApi();
+    else log('dist/ is up to date with the sources (use --build to force a rebuild)');
     for (const [name, file] of Object.entries(DIST)) if (!existsSync(file)) throw new Error(`${name} missing (${file}); run node scripts/build.mjs api`);
 
     this.services = await startServices('bench', { fresh: true, fast: true });
@@ -118,7 +133,7 @@ export class BenchStack {
   }
 
   spawn(name, args, env) {
-    const proc = startChild(name, process.execPath, args, { env, quiet: name === 'fake' });
+    const proc = startChild(name, process.execPath, args, { env });
     const child = { name, proc };
     this.children.push(child);
     proc.once('exit', (code, signal) => {

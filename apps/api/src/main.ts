@@ -11,7 +11,7 @@ import { loadConfigOrExit } from './config/app-config';
 
 export async function createApp(): Promise<NestExpressApplication> {
   const config = loadConfigOrExit();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false, abortOnError: false, rawBody: true });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: config.get('MAX_BODY_BYTES') });

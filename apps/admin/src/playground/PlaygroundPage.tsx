@@ -429,7 +429,7 @@ const Playground = ({ userId, teamId }: { userId: string; teamId: string }) => {
                   }
                 }}
                 placeholder="Ask something (Enter to send, Shift+Enter for a new line)"
-                slotProps={{ htmlInput: { 'data-testid': 'playground-input' } }}
+                slotProps={{ htmlInput: { 'data-testid': 'playground-input' }, inputLabel: { shrink: true } }}
               />
               {busy ? (
                 <Button variant="outlined" color="warning" startIcon={<StopIcon />} onClick={stop} data-testid="playground-stop">

@@ -2,7 +2,7 @@ import { TestApp, startTestApp } from '../../../../test/support/app';
 import { UNAUTHORIZED_BODY } from '../common/api-error';
 
 /** The only routes reachable without credentials. Adding one means adding it here, on purpose. */
-const PUBLIC_ROUTES = ['GET /health/live', 'GET /health/ready', 'POST /auth/login', 'POST /auth/refresh', 'POST /auth/signup', 'POST /invitations/accept'].sort();
+const PUBLIC_ROUTES = ['GET /health/live', 'GET /health/ready', 'POST /auth/login', 'POST /auth/refresh', 'POST /auth/signup', 'POST /invitations/accept', 'POST /billing/stripe/webhook'].sort();
 
 interface Layer {
   route?: { path: string; methods: Record<string, boolean> };

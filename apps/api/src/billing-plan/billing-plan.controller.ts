@@ -4,6 +4,7 @@ import { validateFeePlan } from '@tollgate/billing';
 import { Allow, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { AppConfig } from '../config/app-config';
 import type { AuthContext } from '../auth/auth-context';
 import { Auth, OperatorOnly } from '../auth/auth.decorators';
 import { ApiError } from '../common/api-error';
@@ -38,6 +39,7 @@ export class BillingPlanController {
     @InjectDataSource() private readonly db: DataSource,
     private readonly prices: PriceBook,
     private readonly audit: AuditService,
+    private readonly config: AppConfig,
   ) {}
 
   private async current(teamId: string | null): Promise<{ feeMicroUsdPerMTok: string; markupBasisPoints: number; teamId: string | null; effectiveFrom: string | null; stripeEnabled: boolean }> {
@@ -51,7 +53,7 @@ export class BillingPlanController {
       markupBasisPoints: r?.markup_basis_points ?? 0,
       teamId,
       effectiveFrom: r?.effective_from.toISOString() ?? null,
-      stripeEnabled: !!process.env.STRIPE_SECRET_KEY,
+      stripeEnabled: !!this.config.get('STRIPE_SECRET_KEY') && !!this.config.get('STRIPE_WEBHOOK_SECRET'),
     };
   }
 

@@ -62,6 +62,8 @@ export const configSchema = z.object({
   GATEWAY_ABORT_DRAIN_MS: z.coerce.number().int().min(0).default(1_000),
   INFLIGHT_RECONCILE_AFTER_MS: z.coerce.number().int().min(1000).optional(),
   GATEWAY_KEY_CONCURRENCY: z.coerce.number().int().min(1).default(64),
+  STRIPE_SECRET_KEY: z.string().optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().optional(),
   SIGNUP_OPEN: bool.default(true),
   OPERATOR_EMAIL: z.email().optional(),
   OPERATOR_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),

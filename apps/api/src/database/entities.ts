@@ -3,6 +3,7 @@ import { AuditEvent } from '../audit/audit-event.entity';
 import { Budget, BudgetAlert, RateLimit } from '../budgets/budget.entity';
 import { RefreshToken } from '../auth/refresh-token.entity';
 import { Invitation } from '../invitations/invitation.entity';
+import { Invoice, StripeCustomer, StripeEventSeen } from '../invoices/invoice.entity';
 import { Membership } from '../members/membership.entity';
 import { FeePlanRow, ModelPriceRow } from '../pricing/model-price.entity';
 import { ProviderKey } from '../provider-keys/provider-key.entity';
@@ -12,4 +13,4 @@ import { Team } from '../teams/team.entity';
 import { User } from '../users/user.entity';
 
 /** Every entity, listed explicitly (no globs: the compiled and test layouts differ). */
-export const ENTITIES = [AuditEvent, User, Team, Membership, Invitation, ApiKey, RefreshToken, ProviderKey, Route, UsageLedgerRow, UsageRollupDaily, UsageOutbox, ModelPriceRow, FeePlanRow, Budget, RateLimit, BudgetAlert];
+export const ENTITIES = [AuditEvent, User, Team, Membership, Invitation, ApiKey, RefreshToken, ProviderKey, Route, UsageLedgerRow, UsageRollupDaily, UsageOutbox, ModelPriceRow, FeePlanRow, Budget, RateLimit, BudgetAlert, Invoice, StripeEventSeen, StripeCustomer];

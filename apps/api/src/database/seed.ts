@@ -3,7 +3,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource } from 'typeorm';
 import { generateApiKey, parseApiKey } from '../api-keys/api-key-format';
+import { randomUUID } from 'node:crypto';
 import { hashPassword, hexEqual, hmacSha256Hex, randomToken, verifyPassword } from '../common/crypto';
+import { encryptSecret, last4, parseKeyring } from '../common/envelope';
 import { loadConfigOrExit } from '../config/app-config';
 import { slugify } from '../teams/team-slug';
 import { createDataSource } from './data-source';
@@ -41,8 +43,28 @@ async function ensureMembership(db: DataSource, teamId: string, userId: string, 
   return rows[0].id;
 }
 
+/** Demo provider keys: any key works against the bundled fake upstream (`npm start` points every provider at it). */
+async function ensureDemoProviderKeys(db: DataSource, teamId: string, keyring: ReturnType<typeof parseKeyring>, pepper: string): Promise<void> {
+  for (const provider of ['openai', 'anthropic', 'gemini', 'mistral']) {
+    const existing = await db.query(`SELECT 1 FROM provider_keys WHERE team_id = $1 AND provider = $2`, [teamId, provider]);
+    if (existing[0]) continue;
+    const id = randomUUID();
+    const key = `demo-${provider}-${randomToken(12)}`;
+    const sealed = encryptSecret(keyring, { teamId, recordId: id, provider }, key);
+    await db.query(
+      `INSERT INTO provider_keys (id, team_id, provider, label, secret_ciphertext, wrapped_key, kek_id, last4, fingerprint, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'unverified')`,
+      [id, teamId, provider, `Demo ${provider} (offline fake upstream)`, sealed.ciphertext, sealed.wrappedKey, sealed.kekId, last4(key), `fp_${hmacSha256Hex(pepper, `provider-key:${key}`).slice(0, 16)}`],
+    );
+  }
+  await db.query(
+    `INSERT INTO routes (team_id, name, targets) VALUES ($1, 'fast', $2::jsonb) ON CONFLICT (team_id, name) DO NOTHING`,
+    [teamId, JSON.stringify([{ model: 'openai/gpt-4o-mini', weight: 3 }, { model: 'anthropic/claude-haiku-4-5', weight: 1 }])],
+  );
+}
+
 /** Idempotent demo data: re-running keeps the same logins and key while they still work. */
-export async function seedDemo(db: DataSource, previous: Partial<DemoFacts> | null, pepper: string, baseUrl: string): Promise<DemoFacts> {
+export async function seedDemo(db: DataSource, previous: Partial<DemoFacts> | null, pepper: string, baseUrl: string, keyring?: ReturnType<typeof parseKeyring>): Promise<DemoFacts> {
   const pw = (p?: { password: string }) => p?.password ?? randomToken(12);
   const operator = { email: 'operator@tollgate.local', password: pw(previous?.operator) };
   const teamAdmin = { email: 'admin@demo.tollgate.local', password: pw(previous?.teamAdmin) };
@@ -59,6 +81,7 @@ export async function seedDemo(db: DataSource, previous: Partial<DemoFacts> | nu
   }
   await ensureMembership(db, teamId, adminId, 'owner');
   const membershipId = await ensureMembership(db, teamId, memberId, 'member');
+  if (keyring) await ensureDemoProviderKeys(db, teamId, keyring, pepper);
 
   let memberApiKey = previous?.memberApiKey;
   const parsed = memberApiKey ? parseApiKey(memberApiKey) : null;
@@ -86,7 +109,8 @@ async function main(): Promise<void> {
   await db.initialize();
   try {
     const base = config.get('PUBLIC_BASE_URL') ?? `http://127.0.0.1:${config.get('PORT')}`;
-    const facts = await seedDemo(db, previous, config.get('API_KEY_PEPPER'), base.replace(/\/$/, ''));
+    const keyring = parseKeyring(config.get('VAULT_KEYRING'), config.get('VAULT_PRIMARY_KEY_ID'));
+    const facts = await seedDemo(db, previous, config.get('API_KEY_PEPPER'), base.replace(/\/$/, ''), keyring);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, JSON.stringify(facts, null, 2) + '\n', { mode: 0o600 });
     process.stdout.write(`seed: demo team ${facts.teamId} ready (${file})\n`);

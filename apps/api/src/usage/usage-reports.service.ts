@@ -107,7 +107,7 @@ export class UsageReportsService {
                LEFT JOIN memberships m ON m.id = r.membership_id LEFT JOIN users u ON u.id = m.user_id WHERE ${w.sql.replace(/\b(team_id|day|membership_id|api_key_id|provider|model)\b/g, 'r.$1')} GROUP BY r.membership_id, u.email`
           : `SELECT r.api_key_id AS id, coalesce(k.name || ' (' || k.prefix || ')', 'deleted key') AS label, ${SUMS.replace(/sum\(/g, 'sum(r.')} FROM usage_rollup_daily r
                LEFT JOIN api_keys k ON k.id = r.api_key_id WHERE ${w.sql.replace(/\b(team_id|day|membership_id|api_key_id|provider|model)\b/g, 'r.$1')} GROUP BY r.api_key_id, k.name, k.prefix`;
-    const rows = await this.db.query(`${q} ORDER BY "costNanoUsd"::numeric DESC, requests DESC LIMIT 500`, w.params);
+    const rows = await this.db.query(`SELECT * FROM (${q}) s ORDER BY s."costNanoUsd"::numeric DESC, s.requests DESC LIMIT 500`, w.params);
     return this.normalize(rows);
   }
 
