@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { AuditProcessor } from './audit/audit.processor';
+import { AuditModule } from './audit/audit.module';
+import { BudgetAlertsProcessor } from './budgets/budget-alerts.processor';
 import { CommonModule } from './common/common.module';
 import { ProviderKeysModule } from './provider-keys/provider-keys.module';
 import { ProviderKeysProcessor } from './provider-keys/provider-keys.processor';
@@ -14,7 +16,7 @@ import { ReconcileProcessor } from './usage/reconcile.processor';
 
 /** The worker process: every job handler, no HTTP. */
 @Module({
-  imports: [...coreImports('worker'), DiscoveryModule, CommonModule, ProviderKeysModule],
-  providers: [WorkerRunner, AuditProcessor, ProviderKeysProcessor, PriceBook, LedgerWriter, UsageProcessor, InflightRegistry, ReconcileProcessor],
+  imports: [...coreImports('worker'), DiscoveryModule, CommonModule, ProviderKeysModule, AuditModule],
+  providers: [WorkerRunner, AuditProcessor, ProviderKeysProcessor, PriceBook, LedgerWriter, UsageProcessor, InflightRegistry, ReconcileProcessor, BudgetAlertsProcessor],
 })
 export class WorkerModule {}

@@ -15,6 +15,7 @@ export const JobName = {
   UsageRecord: 'usage.record',
   RelayUsageOutbox: 'maintenance.relay-usage-outbox',
   ReconcileInflight: 'maintenance.reconcile-inflight',
+  CheckBudgets: 'maintenance.check-budgets',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -25,6 +26,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.UsageRecord]: QueueName.Usage,
   [JobName.RelayUsageOutbox]: QueueName.Maintenance,
   [JobName.ReconcileInflight]: QueueName.Maintenance,
+  [JobName.CheckBudgets]: QueueName.Maintenance,
 };
 
 /** Payloads carry ids and counts only: BullMQ stores them in clear text in Redis. Never secrets. */
@@ -46,6 +48,7 @@ export interface JobPayloads {
   [JobName.UsageRecord]: UsageEvent;
   [JobName.RelayUsageOutbox]: Record<string, never>;
   [JobName.ReconcileInflight]: Record<string, never>;
+  [JobName.CheckBudgets]: Record<string, never>;
 }
 
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
