@@ -8,16 +8,26 @@ const example = readFileSync(resolve(ROOT, '.env.example'), 'utf8').split('\n');
 const rows = [];
 let comments = [];
 let section = '';
+// A comment block describes the variables right below it; a comment after a variable starts a new block.
+let afterVariable = false;
 for (const line of example) {
   if (line.startsWith('# ---')) {
     section = line.replace(/^# -+\s*/, '').replace(/\s*-+$/, '');
     comments = [];
-  } else if (line.startsWith('#')) comments.push(line.replace(/^#\s?/, ''));
-  else if (/^[A-Z0-9_]+=/.test(line)) {
+    afterVariable = false;
+  } else if (line.startsWith('#')) {
+    if (afterVariable) comments = [];
+    afterVariable = false;
+    comments.push(line.replace(/^#\s?/, ''));
+  } else if (/^[A-Z0-9_]+=/.test(line)) {
+    afterVariable = true;
     const [name, ...rest] = line.split('=');
     const value = rest.join('=');
     rows.push(`| \`${name}\` | ${section} | ${value ? `\`${value}\`` : ''} | ${comments.join(' ').replace(/\|/g, '\\|')} |`);
-  } else comments = [];
+  } else {
+    comments = [];
+    afterVariable = false;
+  }
 }
 const table = ['| variable | area | example / default | meaning |', '|---|---|---|---|', ...rows].join('\n');
 const readmePath = resolve(ROOT, 'README.md');
