@@ -23,7 +23,8 @@ export function loggerParams(config: AppConfig, processName: 'api' | 'worker'): 
       genReqId: (req, res) => requestIdFor(req, res),
       customAttributeKeys: { reqId: 'requestId' },
       quietReqLogger: true,
-      autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
+      // One line per request at info and below; nothing to compute on the hot path when quieter.
+      autoLogging: ['info', 'debug', 'trace'].includes(config.get('LOG_LEVEL')) ? { ignore: (req) => (req.url ?? '').startsWith('/health') } : false,
       redact: {
         paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', 'res.headers["set-cookie"]'],
         censor: '[REDACTED]',

@@ -7,7 +7,7 @@ import { ApiError } from '../common/api-error';
 import { ApiExceptionFilter } from '../common/api-exception.filter';
 import { AppConfig } from '../config/app-config';
 import { BUDGET_DEFAULT_MAX_TOKENS } from '../usage/admission.service';
-import { estimatePromptTokens, estimateTextTokens } from './estimate';
+import { estimatePromptTokens, estimateTextTokens, quickPromptEstimate } from './estimate';
 import { GatewayService, OpenedStream, usageOrZero } from './gateway.service';
 import { RequestLifecycle } from './request-lifecycle';
 import { validateChatBody, validateEmbeddingsBody } from './chat-request.validation';
@@ -35,8 +35,10 @@ export class ChatCompletionsController {
   @Post('chat/completions')
   async chat(@Auth() auth: ApiKeyAuthContext, @Body() body: unknown, @Res() res: Response): Promise<void> {
     const v = validateChatBody(body, this.limits);
-    const promptEstimate = estimatePromptTokens(v.request.messages);
-    const run = await this.lifecycle.begin(auth, res, { endpoint: 'chat', model: v.model, stream: v.stream, promptEstimate, maxTokens: v.maxTokens });
+    // Admission uses a cheap guess; the tokenizer runs only when a row must be estimated.
+    const quick = quickPromptEstimate(v.request.messages);
+    const promptEstimate = () => estimatePromptTokens(v.request.messages);
+    const run = await this.lifecycle.begin(auth, res, { endpoint: 'chat', model: v.model, stream: v.stream, promptEstimate: quick, estimatePrompt: promptEstimate, maxTokens: v.maxTokens });
     // Under a hard budget the reservation assumed this many output tokens at most: hold the upstream to it.
     if (run.hardBudget && v.maxTokens === null) (v.request as { max_tokens?: number }).max_tokens = BUDGET_DEFAULT_MAX_TOKENS;
     try {
@@ -46,7 +48,7 @@ export class ChatCompletionsController {
         const response = { ...result.response, model: served ? `${served.target.provider}/${result.response.model || served.target.model}` : v.model };
         res.status(200).json(response);
         const reported = result.usage.raw !== null && result.usage.raw !== undefined;
-        await run.finish('success', reported ? result.usage : { ...result.usage, inputTokens: promptEstimate }, null, !reported);
+        await run.finish('success', reported ? result.usage : { ...result.usage, inputTokens: promptEstimate() }, null, !reported);
         return;
       }
       await this.stream(run, v, promptEstimate, res);
@@ -60,7 +62,7 @@ export class ChatCompletionsController {
   async embeddings(@Auth() auth: ApiKeyAuthContext, @Body() body: unknown, @Res() res: Response): Promise<void> {
     const v = validateEmbeddingsBody(body);
     const text = typeof v.request.input === 'string' ? v.request.input : Array.isArray(v.request.input) && typeof v.request.input[0] === 'string' ? (v.request.input as string[]).join('\n') : '';
-    const run = await this.lifecycle.begin(auth, res, { endpoint: 'embeddings', model: v.model, stream: false, promptEstimate: estimateTextTokens(text), maxTokens: 0 });
+    const run = await this.lifecycle.begin(auth, res, { endpoint: 'embeddings', model: v.model, stream: false, promptEstimate: Math.ceil(text.length / 4), estimatePrompt: () => estimateTextTokens(text), maxTokens: 0 });
     try {
       const result = await this.gateway.embeddings(run.scope, run.targets, v.request as unknown as Record<string, unknown>);
       const served = run.scope.served;
@@ -75,7 +77,7 @@ export class ChatCompletionsController {
     }
   }
 
-  private async stream(run: Awaited<ReturnType<RequestLifecycle['begin']>>, v: ValidatedChat, promptEstimate: number, res: Response): Promise<void> {
+  private async stream(run: Awaited<ReturnType<RequestLifecycle['begin']>>, v: ValidatedChat, promptEstimate: () => number, res: Response): Promise<void> {
     const { scope } = run;
     let keepAlive: NodeJS.Timeout | undefined;
     const commit = () => {
@@ -103,7 +105,15 @@ export class ChatCompletionsController {
     } finally {
       clearTimeout(keepAlive);
     }
-    commit();
+    // The first event usually arrives before any keep-alive: its write carries the headers (one packet).
+    if (!scope.committed) {
+      scope.committed = true;
+      res.status(200);
+      res.setHeader('content-type', 'text/event-stream; charset=utf-8');
+      res.setHeader('cache-control', 'no-cache, no-transform');
+      res.setHeader('connection', 'keep-alive');
+      res.setHeader('x-accel-buffering', 'no');
+    }
     scope.firstByteAt = performance.now();
     const served = scope.served;
     const modelName = served ? `${served.target.provider}/${served.target.model}` : v.model;
@@ -153,7 +163,7 @@ export class ChatCompletionsController {
       res.end();
     }
     const estimated = !usage;
-    const final = usage ?? { ...usageOrZero(undefined), inputTokens: promptEstimate, outputTokens: estimateTextTokens(streamedText) };
+    const final = usage ?? { ...usageOrZero(undefined), inputTokens: promptEstimate(), outputTokens: estimateTextTokens(streamedText) };
     await run.finish(status, final, errorCode, estimated);
   }
 

@@ -28,3 +28,19 @@ export function estimatePromptTokens(messages: ChatMessage[]): number {
   }
   return n;
 }
+
+/**
+ * A cheap upper-side guess for admission and in-flight bookkeeping (no tokenizer on the hot path):
+ * about four characters per token, plus the per-message overhead.
+ */
+export function quickPromptEstimate(messages: ChatMessage[]): number {
+  let chars = 0;
+  for (const m of messages) {
+    const c = (m as { content?: unknown }).content;
+    if (typeof c === 'string') chars += c.length;
+    else if (Array.isArray(c)) for (const p of c) if (p && typeof p === 'object' && (p as { type?: string }).type === 'text') chars += String((p as { text?: string }).text ?? '').length;
+    const calls = (m as { tool_calls?: Array<{ function: { name: string; arguments: string } }> }).tool_calls;
+    if (calls) for (const tc of calls) chars += tc.function.name.length + tc.function.arguments.length;
+  }
+  return 3 + messages.length * 4 + Math.ceil(chars / 4);
+}

@@ -49,7 +49,7 @@ export class RequestLifecycle {
   async begin(
     auth: ApiKeyAuthContext,
     res: Response,
-    info: { endpoint: 'chat' | 'embeddings'; model: string; stream: boolean; promptEstimate: number; maxTokens: number | null },
+    info: { endpoint: 'chat' | 'embeddings'; model: string; stream: boolean; promptEstimate: number; estimatePrompt: () => number; maxTokens: number | null },
   ): Promise<Run> {
     const requestId = (res.getHeader('x-request-id') as string | undefined) ?? randomUUID();
     const startedAt = performance.now();
@@ -171,7 +171,7 @@ export class RequestLifecycle {
           const status: UsageStatus = gone ? 'client_abort' : 'upstream_error';
           // Nothing came back: count the prompt as an estimate only if an upstream attempt was made.
           const tried = scope.attempts.some((a) => a.outcome === 'error' || a.outcome === 'aborted');
-          const usage = { inputTokens: tried && gone ? info.promptEstimate : 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0, raw: null };
+          const usage = { inputTokens: tried && gone ? info.estimatePrompt() : 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0, raw: null };
           await record(status, usage, code, tried && gone);
         },
       };

@@ -53,7 +53,8 @@ export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdo
           await handler(job.data, { jobId: job.id ?? '', attemptsMade: job.attemptsMade });
         },
         // Short locks: a killed worker's jobs are back in the queue within ~15 s (our jobs take milliseconds).
-        { connection: this.connection, prefix: this.config.get('QUEUE_PREFIX'), concurrency: this.config.get('WORKER_CONCURRENCY'), autorun: true, lockDuration: 15_000, stalledInterval: 10_000 },
+        // The usage queue runs many jobs at once so the processor can batch them into one transaction.
+        { connection: this.connection, prefix: this.config.get('QUEUE_PREFIX'), concurrency: queue === QueueName.Usage ? this.config.get('USAGE_WORKER_CONCURRENCY') : this.config.get('WORKER_CONCURRENCY'), autorun: true, lockDuration: 15_000, stalledInterval: 10_000 },
       );
       worker.on('failed', (job, err) =>
         this.logger.warn({ queue, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'),
