@@ -80,7 +80,8 @@ export class ChatCompletionsController {
   private async stream(run: Awaited<ReturnType<RequestLifecycle['begin']>>, v: ValidatedChat, promptEstimate: () => number, res: Response): Promise<void> {
     const { scope } = run;
     let keepAlive: NodeJS.Timeout | undefined;
-    const commit = () => {
+    // flush: send the headers now (keep-alive); otherwise they ride the first event's write (one packet).
+    const commit = (flush: boolean) => {
       if (scope.committed) return;
       scope.committed = true;
       res.status(200);
@@ -88,12 +89,12 @@ export class ChatCompletionsController {
       res.setHeader('cache-control', 'no-cache, no-transform');
       res.setHeader('connection', 'keep-alive');
       res.setHeader('x-accel-buffering', 'no');
-      res.flushHeaders();
+      if (flush) res.flushHeaders();
     };
     const armKeepAlive = () => {
       clearTimeout(keepAlive);
       keepAlive = setTimeout(() => {
-        commit();
+        commit(true);
         if (!res.writableEnded) res.write(': keep-alive\n\n');
         armKeepAlive();
       }, this.keepAliveMs);
@@ -105,15 +106,7 @@ export class ChatCompletionsController {
     } finally {
       clearTimeout(keepAlive);
     }
-    // The first event usually arrives before any keep-alive: its write carries the headers (one packet).
-    if (!scope.committed) {
-      scope.committed = true;
-      res.status(200);
-      res.setHeader('content-type', 'text/event-stream; charset=utf-8');
-      res.setHeader('cache-control', 'no-cache, no-transform');
-      res.setHeader('connection', 'keep-alive');
-      res.setHeader('x-accel-buffering', 'no');
-    }
+    commit(false);
     scope.firstByteAt = performance.now();
     const served = scope.served;
     const modelName = served ? `${served.target.provider}/${served.target.model}` : v.model;
