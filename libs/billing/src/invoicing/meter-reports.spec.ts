@@ -42,6 +42,17 @@ describe('meterEventIdentifier', () => {
     expect(meterEventIdentifier(TOKENS_METER_EVENT_NAME, `${longTeam}y`, now)).not.toBe(id);
   });
 
+  it('gives a delta report (revision > 0) its own identifier for the same hour', () => {
+    const hour = new Date(T0 + 5 * H);
+    expect(meterEventIdentifier(TOKENS_METER_EVENT_NAME, 'team-a', hour, 0)).toBe('tg:tollgate_tokens:team-a:2026-11-20T05Z');
+    expect(meterEventIdentifier(TOKENS_METER_EVENT_NAME, 'team-a', hour, 2)).toBe('tg:tollgate_tokens:team-a:2026-11-20T05Z:r2');
+    const uuid = '6f1c7d2e-8a4b-4c1d-9e2f-0123456789ab';
+    expect(meterEventIdentifier(MARKUP_METER_EVENT_NAME, uuid, hour, 99_999).length).toBeLessThanOrEqual(100);
+    expect(() => meterEventIdentifier(TOKENS_METER_EVENT_NAME, 'team-a', hour, -1)).toThrow(RangeError);
+    const batch = buildMeterReports([{ ...row('team-a', 0, 10n, 0n), revision: 3 }], { now, customerIdForTeam: new Map([['team-a', 'cus_a']]) });
+    expect(batch.reports.map((r) => [r.identifier, r.revision, r.value])).toEqual([['tg:tollgate_tokens:team-a:2026-11-20T00Z:r3', 3, 10n]]);
+  });
+
   it('formats the hour compactly in UTC', () => {
     expect(hourKey(new Date('2026-01-02T23:00:00Z'))).toBe('2026-01-02T23Z');
   });
@@ -72,6 +83,7 @@ describe('buildMeterReports', () => {
       teamId: 'team-a',
       meter: 'tokens',
       hourStart: new Date(T0),
+      revision: 0,
       value: 1000n,
       timestamp: T0 / 1000,
     });

@@ -23,9 +23,10 @@ import { createHash } from 'node:crypto';
  * cumulative markup before the first hour modulo 1000, so it can also be recomputed from the ledger.
  * Values and identifiers are a pure function of (rows, carry), so a rebuilt batch is identical.
  *
- * Pass only CLOSED hours that will not change any more: an identifier is sent once; a late ledger
- * row for an already-reported hour would be deduplicated away by Stripe. Hours that have not ended
- * at `now` are returned in `openHours` and do not move the carry.
+ * Pass only CLOSED hours: an identifier is sent once, so a late ledger row for an already-reported
+ * hour must not be reported under the same identifier (Stripe would deduplicate it away). Report
+ * it as a delta row with `revision` n > 0 (its own identifier, same hour). Hours that have not
+ * ended at `now` are returned in `openHours` and do not move the carry.
  */
 export const TOKENS_METER_EVENT_NAME = 'tollgate_tokens';
 export const MARKUP_METER_EVENT_NAME = 'tollgate_markup_micro_usd';
@@ -48,6 +49,11 @@ export interface HourlyTeamUsage {
   hourStart: Date;
   totalTokens: bigint;
   markupNanoUsd: bigint;
+  /**
+   * 0 for the first report of this team and hour; n > 0 for the n-th delta report of rows that
+   * reached the ledger after the hour had been reported (a distinct identifier, so Stripe keeps both).
+   */
+  revision?: number;
 }
 
 export interface MeterReport {
@@ -58,6 +64,8 @@ export interface MeterReport {
   teamId: string;
   meter: MeterKind;
   hourStart: Date;
+  /** The input row's revision (0 = first report of the hour). */
+  revision: number;
   /** Whole, positive number (tokens, or micro-USD of markup). */
   value: bigint;
   /** Meter event timestamp in Unix seconds (the start of the hour, inside the billed period). */
@@ -107,11 +115,12 @@ export function hourKey(hourStart: Date): string {
 }
 
 /**
- * `tg:<eventName>:<teamId>:<hour>`; longer than Stripe's 100 characters → `tg:<sha256 of that>`,
- * still deterministic.
+ * `tg:<eventName>:<teamId>:<hour>` (revision 0) or `tg:<eventName>:<teamId>:<hour>:r<n>` (a delta
+ * report); longer than Stripe's 100 characters → `tg:<sha256 of that>`, still deterministic.
  */
-export function meterEventIdentifier(eventName: string, teamId: string, hourStart: Date): string {
-  const plain = `tg:${eventName}:${teamId}:${hourKey(hourStart)}`;
+export function meterEventIdentifier(eventName: string, teamId: string, hourStart: Date, revision = 0): string {
+  if (!Number.isSafeInteger(revision) || revision < 0) throw new RangeError(`meter reports: revision must be a non-negative integer, got ${String(revision)}`);
+  const plain = `tg:${eventName}:${teamId}:${hourKey(hourStart)}${revision > 0 ? `:r${revision}` : ''}`;
   if (plain.length <= METER_EVENT_IDENTIFIER_MAX_LENGTH) return plain;
   return `tg:${createHash('sha256').update(plain).digest('hex')}`;
 }
@@ -172,12 +181,13 @@ export function buildMeterReports(rows: readonly HourlyTeamUsage[], opts: BuildM
     const emit = (meter: MeterKind, eventName: string, value: bigint) => {
       if (value <= 0n) return;
       target.push({
-        identifier: meterEventIdentifier(eventName, row.teamId, row.hourStart),
+        identifier: meterEventIdentifier(eventName, row.teamId, row.hourStart, row.revision ?? 0),
         eventName,
         customerId,
         teamId: row.teamId,
         meter,
         hourStart: new Date(startMs),
+        revision: row.revision ?? 0,
         value,
         timestamp: startMs / 1000,
       });
