@@ -12,6 +12,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { log, sleep } from '../scripts/lib/proc.mjs';
 import { runAutocannon, runStream, stopAllLoad } from './lib/load.mjs';
+import { cpuPerRequest, cpuSnapshot, servicePids } from './lib/cpu.mjs';
 import { summariseProfile } from './lib/profile.mjs';
 import { BenchStack, PROVIDER_KEY, QUEUE_PREFIX, rssMb } from './lib/stack.mjs';
 import { median, percentiles, round } from './lib/stats.mjs';
@@ -26,6 +27,7 @@ const { values: flags } = parseArgs({
     requests: { type: 'string' },
     rows: { type: 'string' },
     events: { type: 'string' },
+    'ledger-batch': { type: 'string' },
     workers: { type: 'string', default: '1' },
     'worker-concurrency': { type: 'string' },
     profile: { type: 'boolean', default: false },
@@ -50,6 +52,7 @@ const CFG = {
   memoryRequests: Number(flags.requests ?? (quick ? 100_000 : 1_000_000)),
   reportRows: Number(flags.rows ?? (quick ? 1_000_000 : 10_000_000)),
   ledgerEvents: Number(flags.events ?? (quick ? 20_000 : 50_000)),
+  ledgerBatch: Math.max(1, Number(flags['ledger-batch'] ?? 10)),
   lagRate: 2000,
   lagSeconds: quick ? 10 : 30,
   workers: Number(flags.workers),
@@ -141,9 +144,18 @@ async function warmup() {
   await runAutocannon({ url: t.gateway.url, headers: t.gateway.headers, body: chatBody(t.gateway), connections: 16, duration: 2 });
   const redis = new Redis(stack.services.REDIS_URL);
   try {
+    const port = (u) => Number(new URL(u).port);
+    const pids = {
+      api: stack.api.proc.pid,
+      ...Object.fromEntries(stack.workers.map((w) => [w.name, w.proc.pid])),
+      fake: stack.fake.proc.pid,
+      ...servicePids({ pgPort: port(stack.services.DATABASE_URL), redisPort: port(stack.services.REDIS_URL) }),
+    };
     const before = await backendCounters(redis);
+    const cpuBefore = cpuSnapshot(pids);
     const r = await runAutocannon({ url: t.gateway.url, headers: t.gateway.headers, body: chatBody(t.gateway), connections: 16, duration: 3 });
     await sleep(1000); // let the worker finish the last batches
+    const cpu = cpuPerRequest(cpuBefore, cpuSnapshot(pids), r.requests);
     const after = await backendCounters(redis);
     const per = (a, b) => round((a - b) / r.requests, 2);
     const commands = Object.fromEntries(
@@ -159,8 +171,10 @@ async function warmup() {
       redisBytesInPerRequest: per(after.netIn, before.netIn),
       redisBytesOutPerRequest: per(after.netOut, before.netOut),
       pgTransactionsPerRequest: per(after.pgXacts, before.pgXacts),
+      cpuMsPerRequest: cpu,
     };
     log(`  per gateway request (API + worker): ${out.redisCommandsPerRequest} Redis commands (${Object.entries(commands).slice(0, 6).map(([k, v]) => `${k} ${v}`).join(', ')}), ${out.redisBytesInPerRequest} B to Redis, ${out.pgTransactionsPerRequest} Postgres transactions`);
+    log(`  CPU ms per gateway request by process: ${Object.entries(cpu).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     return out;
   } finally {
     redis.disconnect();
@@ -311,11 +325,15 @@ async function ledgerPhase() {
     const runId = randomUUID().slice(0, 8);
     const opts = { attempts: 10, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 86_400 } };
     const enqStart = performance.now();
-    for (let i = 0; i < n; i += 1000) {
+    // As the API sends them: `usage.record-batch` jobs of CFG.ledgerBatch events (what one API process
+    // gathers in USAGE_BATCH_MS = 5 ms at about 2,000 req/s).
+    const per = CFG.ledgerBatch;
+    for (let i = 0; i < n; i += 1000 * per) {
       const jobs = [];
-      for (let j = i; j < Math.min(n, i + 1000); j++) {
-        const data = usageEvent(j, runId);
-        jobs.push({ name: 'usage.record', data, opts: { ...opts, jobId: data.requestId } });
+      for (let j = i; j < Math.min(n, i + 1000 * per); j += per) {
+        const events = [];
+        for (let k = j; k < Math.min(n, j + per); k++) events.push(usageEvent(k, runId));
+        jobs.push({ name: 'usage.record-batch', data: { events }, opts: { ...opts, removeOnComplete: true, jobId: `batch-${events[0].requestId}` } });
       }
       await queue.addBulk(jobs);
     }
@@ -547,6 +565,7 @@ function tableRows(R) {
     const b = R.nonstream.backend;
     add('non-stream (info)', 'Redis cmds / bytes in per request', '', `${fmt(b.redisCommandsPerRequest, 1)} / ${fmtInt(b.redisBytesInPerRequest)}`, '');
     add('non-stream (info)', 'Postgres xacts per request', '', fmt(b.pgTransactionsPerRequest), '');
+    for (const [name, ms] of Object.entries(b.cpuMsPerRequest ?? {})) add('non-stream (info)', `CPU ms per request: ${name}`, '', fmt(ms), '');
   }
   if (R.stream) {
     for (const c of CFG.concurrencies) {

@@ -122,7 +122,7 @@ export class BenchStack {
     this.fake = this.spawn('fake', [resolve(import.meta.dirname, 'fake-upstream.mjs')], { ...this.env, PORT: String(this.fakePort) });
     await waitForHttp(`${this.fakeUrl}/v1/models`, { timeoutMs: 20_000, expectStatus: 401, child: this.fake.proc });
 
-    const apiArgs = [];
+    const apiArgs = [...(this.opts.apiNodeArgs ?? [])];
     if (this.opts.profileFile) apiArgs.push('--import', resolve(import.meta.dirname, 'cpu-prof-preload.mjs'));
     this.api = this.spawn('api', [...apiArgs, DIST.main], { ...this.env, ...(this.opts.profileFile ? { BENCH_CPU_PROF_FILE: this.opts.profileFile } : {}) });
     await waitForHttp(`${this.apiUrl}/health/ready`, { timeoutMs: 60_000, child: this.api.proc });

@@ -29,6 +29,7 @@ export const configSchema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]{1,40}$/i, 'letters, digits, - and _ only').default('tollgate'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   USAGE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(2000).default(256),
+  USAGE_BATCH_MS: z.coerce.number().int().min(0).max(1000).default(5),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
   JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),

@@ -79,7 +79,6 @@ export class RequestLifecycle {
     const key = auth.apiKeyId;
     let admission: Admission | null = null;
     let released = false;
-    let inflightAdded = false;
     const release = () => {
       if (released) return;
       released = true;
@@ -124,8 +123,8 @@ export class RequestLifecycle {
         attempts: scope.attempts,
         reservationId: admission?.reservationId ?? null,
       } satisfies UsageEvent;
+      // The metering batch also takes the request off the in-flight registry once its event is queued.
       await Promise.all([this.metering.record(event), admission ? this.admission.settle(admission, event) : Promise.resolve()]);
-      if (inflightAdded) await this.inflight.remove(requestId);
     };
 
     try {
@@ -147,7 +146,6 @@ export class RequestLifecycle {
         inputTokens: info.promptEstimate,
         startedAt: startedAtIso,
       });
-      inflightAdded = true;
       // Admission and in-flight registration go to Redis side by side: one round trip of latency.
       [admission] = await Promise.all([this.admission.admit({ requestId, auth, target: targets[0], promptTokens: info.promptEstimate, maxTokens: info.maxTokens, res }), registered]);
       return {

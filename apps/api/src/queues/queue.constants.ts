@@ -13,6 +13,7 @@ export const JobName = {
   AuditRecord: 'audit.record',
   ProbeProviderKeys: 'maintenance.probe-provider-keys',
   UsageRecord: 'usage.record',
+  UsageRecordBatch: 'usage.record-batch',
   RelayUsageOutbox: 'maintenance.relay-usage-outbox',
   ReconcileInflight: 'maintenance.reconcile-inflight',
   CheckBudgets: 'maintenance.check-budgets',
@@ -24,6 +25,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.AuditRecord]: QueueName.Audit,
   [JobName.ProbeProviderKeys]: QueueName.Maintenance,
   [JobName.UsageRecord]: QueueName.Usage,
+  [JobName.UsageRecordBatch]: QueueName.Usage,
   [JobName.RelayUsageOutbox]: QueueName.Maintenance,
   [JobName.ReconcileInflight]: QueueName.Maintenance,
   [JobName.CheckBudgets]: QueueName.Maintenance,
@@ -46,6 +48,8 @@ export interface JobPayloads {
   };
   [JobName.ProbeProviderKeys]: Record<string, never>;
   [JobName.UsageRecord]: UsageEvent;
+  /** What one API process finished within a few milliseconds, in one job (see MeteringService). */
+  [JobName.UsageRecordBatch]: { events: UsageEvent[] };
   [JobName.RelayUsageOutbox]: Record<string, never>;
   [JobName.ReconcileInflight]: Record<string, never>;
   [JobName.CheckBudgets]: Record<string, never>;

@@ -32,7 +32,8 @@ export class QueueProducer implements OnApplicationShutdown {
   /** Enqueue with a deterministic job id so a retry of the same event is deduplicated by BullMQ. */
   async add<J extends JobName>(job: J, payload: JobPayloads[J], jobId: string): Promise<void> {
     // Usage jobs are idempotent in the ledger (unique request id): no need to keep them once done.
-    await this.queue(JOB_QUEUE[job]).add(job, payload, job === JobName.UsageRecord ? { jobId, removeOnComplete: true } : { jobId });
+    const usage = job === JobName.UsageRecord || job === JobName.UsageRecordBatch;
+    await this.queue(JOB_QUEUE[job]).add(job, payload, usage ? { jobId, removeOnComplete: true } : { jobId });
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -12,6 +12,8 @@ export function createRedis(url: string, role: 'producer' | 'worker' | 'client',
     maxRetriesPerRequest: role === 'worker' ? null : 2,
     enableOfflineQueue: role === 'worker',
     retryStrategy: (times) => Math.min(times * 200, 2000),
+    // Commands issued in the same tick by concurrent requests leave in one write (fewer syscalls).
+    enableAutoPipelining: role === 'client',
   };
   return new Redis(url, options);
 }

@@ -236,9 +236,10 @@ export class AdmissionService implements OnModuleInit, OnModuleDestroy {
     }
     const delta = actual - admission.reservedNanoUsd;
     const tokenDelta = event.inputTokens + event.outputTokens - admission.reservedTokens;
-    const multi = this.redis.redis.multi();
-    for (const k of admission.budgetKeys) multi.incrby(k, delta.toString());
-    for (const k of admission.tpmKeys) multi.incrby(k, tokenDelta);
-    await multi.exec().catch((err: Error) => this.logger.warn({ err: err.message }, 'could not settle a reservation; the ledger reconciliation will correct it'));
+    // Plain INCRBYs on the auto-pipelined client: settlements of requests ending together share a write.
+    const r = this.redis.redis;
+    await Promise.all([...admission.budgetKeys.map((k) => (delta === 0n ? null : r.incrby(k, delta.toString()))), ...admission.tpmKeys.map((k) => (tokenDelta === 0 ? null : r.incrby(k, tokenDelta)))]).catch(
+      (err: Error) => this.logger.warn({ err: err.message }, 'could not settle a reservation; the ledger reconciliation will correct it'),
+    );
   }
 }

@@ -29,22 +29,23 @@ export class InflightRegistry {
     this.reconcileAfterMs = config.get('INFLIGHT_RECONCILE_AFTER_MS') ?? config.get('GATEWAY_TOTAL_TIMEOUT_MS') + 60_000;
   }
 
+  /**
+   * Plain commands, no MULTI: on the auto-pipelined client they leave in the same write as the
+   * admission script. A hash entry without its score is harmless; stale() drops a score without data.
+   */
   async add(rec: InflightRecord): Promise<void> {
-    await this.redis.redis
-      .multi()
-      .zadd(this.zkey, Date.now(), rec.requestId)
-      .hset(this.hkey, rec.requestId, JSON.stringify(rec))
-      .exec()
-      .catch((err: Error) => this.logger.warn({ err: err.message }, 'could not register an in-flight request'));
+    await Promise.all([this.redis.redis.zadd(this.zkey, Date.now(), rec.requestId), this.redis.redis.hset(this.hkey, rec.requestId, JSON.stringify(rec))]).catch((err: Error) =>
+      this.logger.warn({ err: err.message }, 'could not register an in-flight request'),
+    );
   }
 
   async remove(requestId: string): Promise<void> {
-    await this.redis.redis
-      .multi()
-      .zrem(this.zkey, requestId)
-      .hdel(this.hkey, requestId)
-      .exec()
-      .catch(() => undefined);
+    await this.removeMany([requestId]);
+  }
+
+  async removeMany(requestIds: string[]): Promise<void> {
+    if (requestIds.length === 0) return;
+    await Promise.all([this.redis.redis.zrem(this.zkey, ...requestIds), this.redis.redis.hdel(this.hkey, ...requestIds)]).catch(() => undefined);
   }
 
   /** Requests started longer ago than the reconcile threshold and never finished. */

@@ -1,34 +1,82 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
 import { JobName } from '../queues/queue.constants';
 import { QueueProducer } from '../queues/queue.producer';
+import { InflightRegistry } from './inflight.service';
 import type { UsageEvent } from './usage-event';
 
+/** At most this many events per job: a job's payload stays well under a megabyte. */
+export const USAGE_BATCH_MAX = 200;
+
 /**
- * Hands a finished request's usage to the ledger without waiting on Postgres: a BullMQ job with
- * job id = request id. If Redis refuses, the event is parked synchronously in a Postgres outbox
- * and relayed later. Never throws: metering must not fail the response.
+ * Hands finished requests' usage to the ledger without waiting on Postgres. Events that end within
+ * USAGE_BATCH_MS of each other travel in one BullMQ job (job id from the first request id), so the
+ * queue and the worker pay once per batch, not once per request. Only once the job is in Redis (or
+ * parked in the Postgres outbox when Redis refuses) are the requests taken off the in-flight registry:
+ * if the process dies with events still in memory, the reconciler closes those requests as
+ * `incomplete` estimates. Never throws: metering must not fail a response.
  */
 @Injectable()
-export class MeteringService {
+export class MeteringService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Metering');
+  private readonly batchMs: number;
+  private pending: Array<{ event: UsageEvent; done: () => void }> = [];
+  private timer?: NodeJS.Timeout;
+  private flushing = new Set<Promise<void>>();
 
   constructor(
     private readonly producer: QueueProducer,
+    private readonly inflight: InflightRegistry,
     @InjectDataSource() private readonly db: DataSource,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.batchMs = config.get('USAGE_BATCH_MS');
+  }
 
-  async record(event: UsageEvent): Promise<void> {
+  /** Resolves once the event is queued or parked (callers need not wait: the response is out). */
+  record(event: UsageEvent): Promise<void> {
+    return new Promise((done) => {
+      this.pending.push({ event, done });
+      if (this.pending.length >= USAGE_BATCH_MAX || this.batchMs === 0) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), this.batchMs);
+    });
+  }
+
+  private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    const p = this.send(batch.map((b) => b.event)).finally(() => {
+      this.flushing.delete(p);
+      for (const b of batch) b.done();
+    });
+    this.flushing.add(p);
+  }
+
+  private async send(events: UsageEvent[]): Promise<void> {
     try {
-      await this.producer.add(JobName.UsageRecord, event, event.requestId);
+      await this.producer.add(JobName.UsageRecordBatch, { events }, `batch-${events[0].requestId}`);
     } catch (err) {
-      this.logger.warn({ requestId: event.requestId, err: (err as Error).message }, 'usage enqueue failed; writing to the outbox');
+      this.logger.warn({ events: events.length, err: (err as Error).message }, 'usage enqueue failed; writing to the outbox');
       try {
-        await this.db.query(`INSERT INTO usage_outbox (request_id, payload) VALUES ($1, $2::jsonb) ON CONFLICT (request_id) DO NOTHING`, [event.requestId, JSON.stringify(event)]);
+        const values = events.map((_, i) => `($${2 * i + 1}, $${2 * i + 2}::jsonb)`).join(', ');
+        await this.db.query(`INSERT INTO usage_outbox (request_id, payload) VALUES ${values} ON CONFLICT (request_id) DO NOTHING`, events.flatMap((e) => [e.requestId, JSON.stringify(e)]));
       } catch (err2) {
-        this.logger.error({ alert: 'usage_lost', requestId: event.requestId, err: (err2 as Error).message }, 'ALERT: usage event could not be queued nor parked');
+        // Left on the in-flight registry: the reconciler will close them as incomplete estimates.
+        this.logger.error({ alert: 'usage_lost', requestIds: events.map((e) => e.requestId), err: (err2 as Error).message }, 'ALERT: usage events could not be queued nor parked');
+        return;
       }
     }
+    await this.inflight.removeMany(events.map((e) => e.requestId));
+  }
+
+  /** Drains what is still in memory before the queue connection closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.flush();
+    await Promise.allSettled([...this.flushing]);
   }
 }

@@ -32,8 +32,19 @@ export class UsageProcessor implements OnApplicationBootstrap {
 
   @JobHandler(JobName.UsageRecord)
   record(data: unknown): Promise<void> {
+    return this.enqueue(data as UsageEvent);
+  }
+
+  /** A batch job completes when every one of its events has committed (a retry re-inserts nothing). */
+  @JobHandler(JobName.UsageRecordBatch)
+  async recordBatch(data: unknown): Promise<void> {
+    const events = (data as { events?: UsageEvent[] }).events ?? [];
+    await Promise.all(events.map((e) => this.enqueue(e)));
+  }
+
+  private enqueue(event: UsageEvent): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ event: data as UsageEvent, resolve, reject });
+      this.pending.push({ event, resolve, reject });
       if (this.pending.length >= BATCH_MAX) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), BATCH_WAIT_MS);
     });
