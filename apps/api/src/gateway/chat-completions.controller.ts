@@ -7,7 +7,7 @@ import { ApiError } from '../common/api-error';
 import { ApiExceptionFilter } from '../common/api-exception.filter';
 import { AppConfig } from '../config/app-config';
 import { BUDGET_DEFAULT_MAX_TOKENS } from '../usage/admission.service';
-import { estimatePromptTokens, estimateTextTokens, quickPromptEstimate } from './estimate';
+import { estimatePromptTokens, estimateTextTokens, quickPromptEstimate, quickTextEstimate } from './estimate';
 import { GatewayService, OpenedStream, usageOrZero } from './gateway.service';
 import { RequestLifecycle } from './request-lifecycle';
 import { validateChatBody, validateEmbeddingsBody } from './chat-request.validation';
@@ -62,7 +62,7 @@ export class ChatCompletionsController {
   async embeddings(@Auth() auth: ApiKeyAuthContext, @Body() body: unknown, @Res() res: Response): Promise<void> {
     const v = validateEmbeddingsBody(body);
     const text = typeof v.request.input === 'string' ? v.request.input : Array.isArray(v.request.input) && typeof v.request.input[0] === 'string' ? (v.request.input as string[]).join('\n') : '';
-    const run = await this.lifecycle.begin(auth, res, { endpoint: 'embeddings', model: v.model, stream: false, promptEstimate: Math.ceil(text.length / 4), estimatePrompt: () => estimateTextTokens(text), maxTokens: 0 });
+    const run = await this.lifecycle.begin(auth, res, { endpoint: 'embeddings', model: v.model, stream: false, promptEstimate: quickTextEstimate(text), estimatePrompt: () => estimateTextTokens(text), maxTokens: 0 });
     try {
       const result = await this.gateway.embeddings(run.scope, run.targets, v.request as unknown as Record<string, unknown>);
       const served = run.scope.served;

@@ -3,7 +3,7 @@ import type { ChatMessage } from '@tollgate/providers';
 type Encoder = (text: string) => number[];
 let encoder: Encoder | undefined;
 
-/** The tokenizer is loaded on first use only (estimates are the rare path). */
+/** The tokenizer is loaded on first use (RequestLifecycle warms it at boot; estimates are the rare path). */
 function encode(text: string): number {
   if (!encoder) {
     encoder = (require('gpt-tokenizer') as { encode: Encoder }).encode;
@@ -30,17 +30,33 @@ export function estimatePromptTokens(messages: ChatMessage[]): number {
 }
 
 /**
- * A cheap upper-side guess for admission and in-flight bookkeeping (no tokenizer on the hot path):
- * about four characters per token, plus the per-message overhead.
+ * A cheap upper-side token guess for admission and in-flight bookkeeping (no tokenizer on the hot
+ * path). ASCII runs about 4 characters per token in English prose but near 2.5 in indented code, so
+ * 2 is used; alphabetic scripts (Latin extensions, Greek, Cyrillic) count half a token per UTF-16
+ * unit, and everything else (CJK, emoji) a whole one. Erring high only makes a hard-budget
+ * reservation larger until the request settles with the provider's own count.
  */
-export function quickPromptEstimate(messages: ChatMessage[]): number {
-  let chars = 0;
-  for (const m of messages) {
-    const c = (m as { content?: unknown }).content;
-    if (typeof c === 'string') chars += c.length;
-    else if (Array.isArray(c)) for (const p of c) if (p && typeof p === 'object' && (p as { type?: string }).type === 'text') chars += String((p as { text?: string }).text ?? '').length;
-    const calls = (m as { tool_calls?: Array<{ function: { name: string; arguments: string } }> }).tool_calls;
-    if (calls) for (const tc of calls) chars += tc.function.name.length + tc.function.arguments.length;
+export function quickTextEstimate(text: string): number {
+  let ascii = 0;
+  let alphabetic = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 0x7f) ascii++;
+    else if (c <= 0x52f) alphabetic++;
   }
-  return 3 + messages.length * 4 + Math.ceil(chars / 4);
+  return Math.ceil(ascii / 2) + Math.ceil(alphabetic / 2) + (text.length - ascii - alphabetic);
+}
+
+/** quickTextEstimate over a chat prompt, plus the per-message overhead. */
+export function quickPromptEstimate(messages: ChatMessage[]): number {
+  let n = 3;
+  for (const m of messages) {
+    n += 4;
+    const c = (m as { content?: unknown }).content;
+    if (typeof c === 'string') n += quickTextEstimate(c);
+    else if (Array.isArray(c)) for (const p of c) if (p && typeof p === 'object' && (p as { type?: string }).type === 'text') n += quickTextEstimate(String((p as { text?: string }).text ?? ''));
+    const calls = (m as { tool_calls?: Array<{ function: { name: string; arguments: string } }> }).tool_calls;
+    if (calls) for (const tc of calls) n += quickTextEstimate(tc.function.name) + quickTextEstimate(tc.function.arguments);
+  }
+  return n;
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { NormalizedUsage } from '@tollgate/providers';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
@@ -10,6 +10,7 @@ import { InflightRegistry } from '../usage/inflight.service';
 import { MeteringService } from '../usage/metering.service';
 import type { UsageEvent, UsageStatus } from '../usage/usage-event';
 import type { RequestScope } from './gateway.service';
+import { estimateTextTokens } from './estimate';
 import { ModelRouter, Target } from './model-router';
 
 export interface Run {
@@ -30,7 +31,7 @@ export interface Run {
  * one usage event at the end, whatever happened.
  */
 @Injectable()
-export class RequestLifecycle {
+export class RequestLifecycle implements OnApplicationBootstrap {
   private readonly inFlightPerKey = new Map<string, number>();
   private readonly totalTimeoutMs: number;
   private readonly keyConcurrency: number;
@@ -44,6 +45,11 @@ export class RequestLifecycle {
   ) {
     this.totalTimeoutMs = config.get('GATEWAY_TOTAL_TIMEOUT_MS');
     this.keyConcurrency = config.get('GATEWAY_KEY_CONCURRENCY');
+  }
+
+  /** Loads the tokenizer at boot: loading it on the first estimate would stall every request in flight. */
+  onApplicationBootstrap(): void {
+    setImmediate(() => estimateTextTokens('warm up'));
   }
 
   async begin(
