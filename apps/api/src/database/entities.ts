@@ -1,5 +1,6 @@
 import { ApiKey } from '../api-keys/api-key.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
+import { StripeMeterHour, StripeMeterReportRow, StripeMeterRow, StripeReconciliationRow } from '../billing/stripe-billing.entity';
 import { Budget, BudgetAlert, RateLimit } from '../budgets/budget.entity';
 import { RefreshToken } from '../auth/refresh-token.entity';
 import { Invitation } from '../invitations/invitation.entity';
@@ -13,4 +14,4 @@ import { Team } from '../teams/team.entity';
 import { User } from '../users/user.entity';
 
 /** Every entity, listed explicitly (no globs: the compiled and test layouts differ). */
-export const ENTITIES = [AuditEvent, User, Team, Membership, Invitation, ApiKey, RefreshToken, ProviderKey, Route, UsageLedgerRow, UsageRollupDaily, UsageOutbox, ModelPriceRow, FeePlanRow, Budget, RateLimit, BudgetAlert, Invoice, StripeEventSeen, StripeCustomer];
+export const ENTITIES = [AuditEvent, User, Team, Membership, Invitation, ApiKey, RefreshToken, ProviderKey, Route, UsageLedgerRow, UsageRollupDaily, UsageOutbox, ModelPriceRow, FeePlanRow, Budget, RateLimit, BudgetAlert, Invoice, StripeEventSeen, StripeCustomer, StripeMeterRow, StripeMeterHour, StripeMeterReportRow, StripeReconciliationRow];

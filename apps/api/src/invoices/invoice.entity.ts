@@ -63,4 +63,16 @@ export class StripeCustomer {
 
   @Column('text', { name: 'subscription_id', nullable: true })
   subscriptionId!: string | null;
+
+  /** Tokens built into meter reports but not reported yet (only a ledger correction makes it non-zero). */
+  @Column('bigint', { name: 'carry_tokens', default: 0 })
+  carryTokens!: string;
+
+  /** Markup below one whole micro-USD, carried to the team's next report (see libs/billing meter-reports). */
+  @Column('bigint', { name: 'carry_markup_nano_usd', default: 0 })
+  carryMarkupNanoUsd!: string;
+
+  /** Last time the bootstrap checked the customer and its metered subscription against Stripe. */
+  @Column('timestamptz', { name: 'synced_at', nullable: true })
+  syncedAt!: Date | null;
 }
