@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { BillingModule } from './billing/billing.module';
 import { CommonModule } from './common/common.module';
 import { coreImports } from './core.imports';
 import { GatewayModule } from './gateway/gateway.module';
@@ -10,6 +11,6 @@ import { ReportsModule } from './usage/reports.module';
 
 /** The HTTP process. Registers queue producers only, never processors. */
 @Module({
-  imports: [...coreImports('api'), CommonModule, AuditModule, HealthModule, AuthModule, ProviderKeysModule, GatewayModule, ReportsModule],
+  imports: [...coreImports('api'), CommonModule, AuditModule, HealthModule, AuthModule, ProviderKeysModule, GatewayModule, ReportsModule, BillingModule],
 })
 export class AppModule {}

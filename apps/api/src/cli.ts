@@ -1,7 +1,12 @@
 import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { Redis } from 'ioredis';
+import { StripeBillingModule } from './billing/billing.module';
+import { BillingSetupService } from './billing/billing-setup.service';
 import { Keyring, VaultError, parseKeyring, rewrapKey } from './common/envelope';
 import { loadConfigOrExit } from './config/app-config';
+import { coreImports } from './core.imports';
 import { createDataSource } from './database/data-source';
 import { UsersService } from './users/users.service';
 import { User } from './users/user.entity';
@@ -10,6 +15,8 @@ import { User } from './users/user.entity';
  * Operator commands:
  *   node dist/apps/api/src/cli.js vault:rotate        re-wrap every provider key's data key under VAULT_PRIMARY_KEY_ID
  *   node dist/apps/api/src/cli.js operator:ensure     create/promote the operator from OPERATOR_EMAIL/OPERATOR_PASSWORD
+ *   node dist/apps/api/src/cli.js billing:bootstrap   create or adopt the Stripe meters, metered prices, and every team's
+ *                                                     customer and usage-only subscription (idempotent, resumable)
  */
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -87,7 +94,26 @@ async function ensureOperator(): Promise<void> {
   }
 }
 
-const commands: Record<string, () => Promise<void>> = { 'vault:rotate': rotate, 'operator:ensure': ensureOperator };
+@Module({ imports: [...coreImports('worker'), StripeBillingModule] })
+class BillingCliModule {}
+
+async function billingBootstrap(): Promise<void> {
+  loadConfigOrExit();
+  const app = await NestFactory.createApplicationContext(BillingCliModule, { logger: ['error', 'warn'], abortOnError: false });
+  try {
+    const s = await app.get(BillingSetupService).run();
+    for (const change of s.changes) out(`billing:bootstrap: ${change}`);
+    out(`billing:bootstrap: ${s.linkedTeams} teams linked (${s.createdCustomers} new customers, ${s.createdSubscriptions} new subscriptions), ${s.noFeeTeams.length} without a fee`);
+    for (const c of s.conflicts) out(`billing:bootstrap: team ${c.teamId}: subscription item ${c.itemId} bills meter ${c.meterId} with price ${c.priceId}, not the fee plan's; left alone`);
+    for (const f of s.failedTeams) out(`billing:bootstrap: team ${f.teamId} failed: ${f.error}`);
+    if (s.changes.length === 0) out('billing:bootstrap: nothing to change');
+    if (s.failedTeams.length > 0) process.exitCode = 1;
+  } finally {
+    await app.close();
+  }
+}
+
+const commands: Record<string, () => Promise<void>> = { 'vault:rotate': rotate, 'operator:ensure': ensureOperator, 'billing:bootstrap': billingBootstrap };
 const name = process.argv[2] ?? '';
 const command = commands[name];
 if (!command) {

@@ -4,6 +4,7 @@ import type { UsageEvent } from '../usage/usage-event';
 /** The one registry of queues, job names and payloads. Jobs are named `<queue>.<verb>`. */
 export const QueueName = {
   Audit: 'audit',
+  Billing: 'billing',
   Maintenance: 'maintenance',
   Usage: 'usage',
 } as const;
@@ -17,6 +18,8 @@ export const JobName = {
   RelayUsageOutbox: 'maintenance.relay-usage-outbox',
   ReconcileInflight: 'maintenance.reconcile-inflight',
   CheckBudgets: 'maintenance.check-budgets',
+  BillingReportUsage: 'billing.report-usage',
+  BillingReconcile: 'billing.reconcile',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -29,6 +32,8 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.RelayUsageOutbox]: QueueName.Maintenance,
   [JobName.ReconcileInflight]: QueueName.Maintenance,
   [JobName.CheckBudgets]: QueueName.Maintenance,
+  [JobName.BillingReportUsage]: QueueName.Billing,
+  [JobName.BillingReconcile]: QueueName.Billing,
 };
 
 /** Payloads carry ids and counts only: BullMQ stores them in clear text in Redis. Never secrets. */
@@ -53,6 +58,8 @@ export interface JobPayloads {
   [JobName.RelayUsageOutbox]: Record<string, never>;
   [JobName.ReconcileInflight]: Record<string, never>;
   [JobName.CheckBudgets]: Record<string, never>;
+  [JobName.BillingReportUsage]: Record<string, never>;
+  [JobName.BillingReconcile]: Record<string, never>;
 }
 
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
