@@ -175,6 +175,15 @@ async function warmup() {
     };
     log(`  per gateway request (API + worker): ${out.redisCommandsPerRequest} Redis commands (${Object.entries(commands).slice(0, 6).map(([k, v]) => `${k} ${v}`).join(', ')}), ${out.redisBytesInPerRequest} B to Redis, ${out.pgTransactionsPerRequest} Postgres transactions`);
     log(`  CPU ms per gateway request by process: ${Object.entries(cpu).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    // The framework's floor on this machine: the same API process answering a route that does nothing
+    // (GET /health/live) and one that only authenticates the member key (GET /v1/key), at c=16.
+    out.floor = {};
+    for (const [name, path, headers] of [['live', '/health/live', {}], ['key', '/v1/key', t.gateway.headers]]) {
+      const b = cpuSnapshot({ api: pids.api });
+      const f = await runAutocannon({ url: `${stack.apiUrl}${path}`, method: 'GET', headers, connections: 16, duration: 2 });
+      out.floor[name] = { rps: round(f.rps, 0), apiCpuMs: cpuPerRequest(b, cpuSnapshot({ api: pids.api }), f.requests).api, non200: describeStatuses(f.statuses) };
+    }
+    log(`  framework floor at c=16: GET /health/live ${out.floor.live.rps} req/s (API CPU ${out.floor.live.apiCpuMs} ms/request), GET /v1/key ${out.floor.key.rps} req/s (${out.floor.key.apiCpuMs} ms)`);
     return out;
   } finally {
     redis.disconnect();
@@ -566,6 +575,10 @@ function tableRows(R) {
     add('non-stream (info)', 'Redis cmds / bytes in per request', '', `${fmt(b.redisCommandsPerRequest, 1)} / ${fmtInt(b.redisBytesInPerRequest)}`, '');
     add('non-stream (info)', 'Postgres xacts per request', '', fmt(b.pgTransactionsPerRequest), '');
     for (const [name, ms] of Object.entries(b.cpuMsPerRequest ?? {})) add('non-stream (info)', `CPU ms per request: ${name}`, '', fmt(ms), '');
+    if (b.floor) {
+      add('non-stream (info)', 'floor c=16: GET /health/live req/s (API CPU ms)', '', `${fmtInt(b.floor.live.rps)} (${fmt(b.floor.live.apiCpuMs)})`, '');
+      add('non-stream (info)', 'floor c=16: GET /v1/key req/s (API CPU ms)', '', `${fmtInt(b.floor.key.rps)} (${fmt(b.floor.key.apiCpuMs)})`, '');
+    }
   }
   if (R.stream) {
     for (const c of CFG.concurrencies) {

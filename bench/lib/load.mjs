@@ -17,13 +17,13 @@ export function stopAllLoad() {
  * One autocannon run. `collect: false` skips keeping latencies (million-request runs).
  * `onTick(doneCount)` is called every second.
  */
-export function runAutocannon({ url, body, headers, connections, duration, amount, overallRate, collect = true, onTick }) {
+export function runAutocannon({ url, method = 'POST', body, headers, connections, duration, amount, overallRate, collect = true, onTick }) {
   return new Promise((resolvePromise, reject) => {
     const latencies = [];
     const statuses = {};
     let done = 0;
     let ok = 0;
-    const opts = { url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, connections, pipelining: 1, timeout: 30 };
+    const opts = { url, method, headers: { 'content-type': 'application/json', ...headers }, body, connections, pipelining: 1, timeout: 30 };
     if (amount) opts.amount = amount;
     else opts.duration = duration;
     if (overallRate) opts.overallRate = overallRate;
