@@ -14,6 +14,8 @@ export async function createApp(): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false, abortOnError: false, rawBody: true });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // API responses are never revalidated: no body hash per response (static console files keep theirs).
+  app.set('etag', false);
   app.useBodyParser('json', { limit: config.get('MAX_BODY_BYTES') });
   app.useGlobalFilters(new ApiExceptionFilter());
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
