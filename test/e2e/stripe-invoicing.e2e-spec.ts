@@ -1,5 +1,7 @@
 import { startFakeStripe, type FakeStripe } from '@tollgate/billing/testing';
 import { FakeUpstream, fakeUpstreamBaseUrls, startFakeUpstream } from '@tollgate/providers/testing';
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { http } from '../support/http';
 import { Stack, startStack, waitFor } from '../support/stack';
@@ -8,6 +10,7 @@ import { Session, as, createApiKey, signupOwner } from '../support/tenants';
 const FEE_MICRO_USD_PER_MTOK = 500_000n;
 const MARKUP_BASIS_POINTS = 1000;
 const METER_EVENTS = '/v1/billing/meter_events';
+const DIST_CLI = resolve(__dirname, '..', '..', 'dist/apps/api/src/cli.js');
 
 /**
  * Gateway traffic → ledger → outbox → meter events in a fake Stripe (real SDK, over HTTP), with
@@ -48,7 +51,6 @@ describe('Stripe invoicing end to end: API and worker processes, real Postgres a
       const key = await createApiKey(url, owner, { name: 'traffic' });
       teams.push({ owner, key: key.key, keyId: key.id });
     }
-    stack.startWorker();
   });
 
   afterAll(async () => {
@@ -137,10 +139,30 @@ describe('Stripe invoicing end to end: API and worker processes, real Postgres a
     return n === 0;
   }
 
+  it('billing:bootstrap links every team once; a second run changes nothing', async () => {
+    // Asynchronous: the fake Stripe answers from this process.
+    const cli = () =>
+      new Promise<{ status: number | null; out: string }>((done) => {
+        const p = spawn(process.execPath, [DIST_CLI, 'billing:bootstrap'], { env: { PATH: process.env.PATH ?? '', ...stack.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        p.stderr.on('data', (d: Buffer) => (out += d.toString()));
+        p.on('exit', (status) => done({ status, out }));
+      });
+    const first = await cli();
+    expect(first.status).toBe(0);
+    expect(first.out).toContain('billing:bootstrap: 3 teams linked (3 new customers, 3 new subscriptions), 0 without a fee');
+    expect(first.out).toMatch(/created meter mtr_\w+ \(tollgate_tokens\)/);
+    const second = await cli();
+    expect(second.status).toBe(0);
+    expect(second.out).toContain('billing:bootstrap: 3 teams linked (0 new customers, 0 new subscriptions), 0 without a fee');
+    expect(second.out).toContain('billing:bootstrap: nothing to change');
+    expect([fake.state.meters.size, fake.state.customers.size, fake.state.subscriptions.size]).toEqual([2, 3, 3]);
+    stack.startWorker();
+  });
+
   it('every fee unit in the ledger reaches Stripe exactly once, through timeouts, a killed worker, 500/429/503, resets and late rows', async () => {
-    // All three teams get a customer and a usage-only subscription from the worker, no CLI needed.
-    await waitFor(async () => (await pg.query(`SELECT count(*)::int AS n FROM stripe_customers`)).rows[0].n === 3, 30_000, 'teams linked to Stripe customers');
-    expect(fake.state.subscriptions.size).toBe(3);
+    expect((await pg.query(`SELECT count(*)::int AS n FROM stripe_customers`)).rows[0].n).toBe(3);
 
     await traffic(150, 0);
     // Every meter event call now outlives the client's 700 ms timeout, and Stripe applies it anyway.

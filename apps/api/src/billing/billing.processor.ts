@@ -47,7 +47,12 @@ export class BillingProcessor implements OnApplicationBootstrap {
   @JobHandler(JobName.BillingReportUsage)
   async report(): Promise<void> {
     if (!this.stripe.enabled) return;
-    await this.setup.run({ onlyUnlinked: true });
+    try {
+      await this.setup.run({ onlyUnlinked: true });
+    } catch (err) {
+      // Linking new teams can wait for the next run; linked teams' reports must not.
+      this.logger.warn({ err: (err as Error).message }, 'linking new teams to Stripe failed; will retry next run');
+    }
     await this.outbox.build({ lookbackMs: RECENT_LOOKBACK_MS });
     await this.outbox.send();
   }
