@@ -4,7 +4,7 @@ import { JobHandler } from '../queues/job-handler.decorator';
 import { JobName, QueueName } from '../queues/queue.constants';
 import { QueueProducer } from '../queues/queue.producer';
 import { BillingSetupService } from './billing-setup.service';
-import { FULL_LOOKBACK_MS, MeterOutboxService, RECENT_LOOKBACK_MS } from './meter-outbox.service';
+import { MeterOutboxService, RECENT_LOOKBACK_MS } from './meter-outbox.service';
 import { ReconciliationService } from './reconciliation.service';
 import { StripeApi } from './stripe-api';
 
@@ -60,7 +60,7 @@ export class BillingProcessor implements OnApplicationBootstrap {
   @JobHandler(JobName.BillingReconcile)
   async reconcile(): Promise<void> {
     if (!this.stripe.enabled) return;
-    await this.outbox.build({ lookbackMs: FULL_LOOKBACK_MS });
+    // run() builds the outbox over Stripe's whole window first (late rows of older hours).
     const result = await this.reconciliation.run();
     this.logger.log(result, 'Stripe reconciliation done');
   }

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { NANO_PER_MICRO } from '@tollgate/billing';
 import { DataSource } from 'typeorm';
 import { raiseBillingAlert } from './billing-alerts';
-import { LEDGER_HOURS_SQL, MeterOutboxService } from './meter-outbox.service';
+import { FULL_LOOKBACK_MS, LEDGER_HOURS_SQL, MeterOutboxService } from './meter-outbox.service';
 import { StripeApi } from './stripe-api';
 
 const DAY_MS = 86_400_000;
@@ -31,7 +31,9 @@ function floorDiv(a: bigint, b: bigint): bigint {
  * - pending: outbox rows are still waiting, or one was delivered less than SUMMARY_SETTLE_MS ago;
  * - ok: Stripe equals the ledger (markup: within 1 micro-USD, the sub-micro carry crossing a day);
  * - mismatch: anything else; raised as an alert once per new difference.
- * The ledger side covers only hours the outbox may already report (closed for the grace period).
+ * The ledger side covers only hours the outbox may already report (closed for the grace period);
+ * each run first builds the outbox over Stripe's whole window at the same `now`, so every ledger row
+ * compared is either in an outbox row (delivered or pending) or a real difference.
  */
 @Injectable()
 export class ReconciliationService {
@@ -50,6 +52,7 @@ export class ReconciliationService {
     const firstDay = Math.floor(until / DAY_MS) * DAY_MS - ((opts.days ?? RECONCILE_DAYS) - 1) * DAY_MS;
     const result: ReconcileResult = { checked: 0, ok: 0, pending: 0, mismatches: 0, errors: 0 };
     if (firstDay >= until) return result;
+    await this.outbox.build({ now, lookbackMs: FULL_LOOKBACK_MS });
     const meters: Array<{ meter: string; meter_id: string }> = await this.db.query(`SELECT meter, meter_id FROM stripe_meters`);
     const customers: Array<{ team_id: string; customer_id: string }> = await this.db.query(`SELECT team_id, customer_id FROM stripe_customers`);
     const ledger: Array<{ teamId: string; hourStart: Date; totalTokens: string; markupNanoUsd: string }> = await this.db.query(LEDGER_HOURS_SQL, [new Date(firstDay), new Date(until)]);
