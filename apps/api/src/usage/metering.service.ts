@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { MicroBatch } from '../common/micro-batch';
 import { AppConfig } from '../config/app-config';
 import { JobName } from '../queues/queue.constants';
 import { QueueProducer } from '../queues/queue.producer';
@@ -21,10 +22,7 @@ export const USAGE_BATCH_MAX = 200;
 @Injectable()
 export class MeteringService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Metering');
-  private readonly batchMs: number;
-  private pending: Array<{ event: UsageEvent; done: () => void }> = [];
-  private timer?: NodeJS.Timeout;
-  private flushing = new Set<Promise<void>>();
+  private readonly batch: MicroBatch<UsageEvent>;
 
   constructor(
     private readonly producer: QueueProducer,
@@ -32,29 +30,12 @@ export class MeteringService implements BeforeApplicationShutdown {
     @InjectDataSource() private readonly db: DataSource,
     config: AppConfig,
   ) {
-    this.batchMs = config.get('USAGE_BATCH_MS');
+    this.batch = new MicroBatch({ max: USAGE_BATCH_MAX, waitMs: config.get('USAGE_BATCH_MS'), run: (events) => this.send(events) });
   }
 
   /** Resolves once the event is queued or parked (callers need not wait: the response is out). */
   record(event: UsageEvent): Promise<void> {
-    return new Promise((done) => {
-      this.pending.push({ event, done });
-      if (this.pending.length >= USAGE_BATCH_MAX || this.batchMs === 0) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.batchMs);
-    });
-  }
-
-  private flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length === 0) return;
-    const p = this.send(batch.map((b) => b.event)).finally(() => {
-      this.flushing.delete(p);
-      for (const b of batch) b.done();
-    });
-    this.flushing.add(p);
+    return this.batch.add(event);
   }
 
   private async send(events: UsageEvent[]): Promise<void> {
@@ -76,7 +57,6 @@ export class MeteringService implements BeforeApplicationShutdown {
 
   /** Drains what is still in memory before the queue connection closes. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.flush();
-    await Promise.allSettled([...this.flushing]);
+    await this.batch.drain();
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { MicroBatch } from '../common/micro-batch';
 import { JobHandler } from '../queues/job-handler.decorator';
 import { JobName, QueueName } from '../queues/queue.constants';
 import { QueueProducer } from '../queues/queue.producer';
@@ -17,8 +18,18 @@ const BATCH_WAIT_MS = 10;
 @Injectable()
 export class UsageProcessor implements OnApplicationBootstrap {
   private readonly logger = new Logger('Usage');
-  private pending: Array<{ event: UsageEvent; resolve: () => void; reject: (e: unknown) => void }> = [];
-  private timer?: NodeJS.Timeout;
+  private readonly batch = new MicroBatch<UsageEvent>({
+    max: BATCH_MAX,
+    waitMs: BATCH_WAIT_MS,
+    run: async (events) => {
+      try {
+        await this.writer.write(events);
+      } catch (err) {
+        this.logger.warn({ err: (err as Error).message, size: events.length }, 'ledger batch failed; jobs will retry');
+        throw err;
+      }
+    },
+  });
 
   constructor(
     private readonly writer: LedgerWriter,
@@ -43,26 +54,7 @@ export class UsageProcessor implements OnApplicationBootstrap {
   }
 
   private enqueue(event: UsageEvent): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ event, resolve, reject });
-      if (this.pending.length >= BATCH_MAX) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), BATCH_WAIT_MS);
-    });
-  }
-
-  private flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length === 0) return;
-    this.writer.write(batch.map((b) => b.event)).then(
-      () => batch.forEach((b) => b.resolve()),
-      (err: unknown) => {
-        this.logger.warn({ err: (err as Error).message, size: batch.length }, 'ledger batch failed; jobs will retry');
-        batch.forEach((b) => b.reject(err));
-      },
-    );
+    return this.batch.add(event);
   }
 
   /** Moves events parked in Postgres (Redis was down when they ended) onto the queue. */
