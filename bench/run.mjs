@@ -31,6 +31,7 @@ const { values: flags } = parseArgs({
     workers: { type: 'string', default: '1' },
     'worker-concurrency': { type: 'string' },
     profile: { type: 'boolean', default: false },
+    'api-node-args': { type: 'string' },
     build: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -38,7 +39,7 @@ const { values: flags } = parseArgs({
 });
 if (flags.help) {
   process.stdout.write(`usage: npm run bench -- [--quick] [--only ${PHASES.join(',')}] [--rounds N] [--seconds S] [--requests N]
-       [--rows N] [--events N] [--workers N] [--worker-concurrency N] [--profile] [--build | --no-build]
+       [--rows N] [--events N] [--workers N] [--worker-concurrency N] [--profile] [--api-node-args="--flag …"] [--build | --no-build]
 see bench/README.md\n`);
   process.exit(0);
 }
@@ -63,6 +64,8 @@ const CFG = {
 const RESULTS_DIR = resolve(import.meta.dirname, 'results');
 mkdirSync(RESULTS_DIR, { recursive: true });
 const profileFile = flags.profile ? resolve(RESULTS_DIR, 'api.cpuprofile') : undefined;
+const memFile = resolve(RESULTS_DIR, 'api-memory.json');
+rmSync(memFile, { force: true });
 if (profileFile) for (const f of [profileFile, `${profileFile}.start`, `${profileFile}.stop`]) rmSync(f, { force: true });
 
 let stopping = false;
@@ -72,6 +75,8 @@ const stack = new BenchStack({
   workerConcurrency: CFG.workerConcurrency,
   keyConcurrency: CFG.keyConcurrency,
   profileFile,
+  memFile,
+  apiNodeArgs: flags['api-node-args'] ? flags['api-node-args'].split(/\s+/).filter(Boolean) : undefined,
   onCrash: (name) => void shutdown(1, `${name} crashed`),
 });
 
@@ -426,13 +431,30 @@ async function ledgerPhase() {
   }
 }
 
+/** The API's last memory breakdown from bench/lib/mem-preload.mjs (MB), or undefined. */
+function readMem() {
+  try {
+    return JSON.parse(readFileSync(memFile, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function describeMem(m) {
+  const young = (m.spaces.new_space ?? 0) + (m.spaces.new_large_object_space ?? 0);
+  return `RSS ${m.rss.toFixed(0)}: JS heap ${m.heapTotal.toFixed(0)} (used ${m.heapUsed.toFixed(0)}, young ${young.toFixed(0)}, old ${(m.spaces.old_space ?? 0).toFixed(0)}, code ${(m.spaces.code_space ?? 0).toFixed(0)}), external ${m.external.toFixed(0)}, outside the JS heap ${(m.rss - m.heapTotal).toFixed(0)}`;
+}
+
 async function memoryPhase() {
   const n = CFG.memoryRequests;
   const pid = stack.api.proc.pid;
   const t = targets().gateway;
   log(`memory: ${n.toLocaleString('en')} gateway requests at c=16, API RSS sampled every second`);
   const before = rssMb(pid);
+  const beforeHeap = readMem();
+  if (beforeHeap) log(`  memory: before the load ${describeMem(beforeHeap)}`);
   const samples = [];
+  const heaps = [];
   let lastLog = 0;
   const started = performance.now();
   const r = await runAutocannon({
@@ -445,10 +467,12 @@ async function memoryPhase() {
     onTick: (done) => {
       const rss = rssMb(pid);
       samples.push({ done, rss });
+      const heap = readMem();
+      if (heap) heaps.push(heap);
       const now = performance.now();
       if (now - lastLog >= 5000) {
         lastLog = now;
-        log(`  memory: ${done.toLocaleString('en')}/${n.toLocaleString('en')} requests, RSS ${rss?.toFixed(0)} MB, ${((now - started) / 1000).toFixed(0)} s`);
+        log(`  memory: ${done.toLocaleString('en')}/${n.toLocaleString('en')} requests, RSS ${rss?.toFixed(0)} MB${heap ? ` (${describeMem(heap)})` : ''}, ${((now - started) / 1000).toFixed(0)} s`);
       }
     },
   });
@@ -465,7 +489,10 @@ async function memoryPhase() {
   const growth = end - mid;
   const flat = Number.isFinite(growth) && growth <= Math.max(10, 0.05 * mid);
   log(`  memory: RSS before ${before?.toFixed(0)} MB, peak ${peak.toFixed(0)} MB, after ${after?.toFixed(0)} MB; second-half growth ${growth.toFixed(1)} MB`);
-  return { requests: n, ok: r.ok, non200: describeStatuses(r.statuses), rps: r.rps, beforeMb: before, peakMb: peak, afterMb: after, midMb: mid, endMb: end, secondHalfGrowthMb: growth, flat, samples };
+  // What the RSS was made of when the JS heap was largest: JS heap vs native memory.
+  const peakHeap = heaps.reduce((a, h) => (!a || h.heapTotal > a.heapTotal ? h : a), undefined);
+  if (peakHeap) log(`  memory: largest JS heap seen ${describeMem(peakHeap)}`);
+  return { requests: n, beforeHeap, peakHeap, afterHeap: readMem(), ok: r.ok, non200: describeStatuses(r.statuses), rps: r.rps, beforeMb: before, peakMb: peak, afterMb: after, midMb: mid, endMb: end, secondHalfGrowthMb: growth, flat, samples };
 }
 
 async function reportsPhase() {

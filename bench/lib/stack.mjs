@@ -124,7 +124,12 @@ export class BenchStack {
 
     const apiArgs = [...(this.opts.apiNodeArgs ?? [])];
     if (this.opts.profileFile) apiArgs.push('--import', resolve(import.meta.dirname, 'cpu-prof-preload.mjs'));
-    this.api = this.spawn('api', [...apiArgs, DIST.main], { ...this.env, ...(this.opts.profileFile ? { BENCH_CPU_PROF_FILE: this.opts.profileFile } : {}) });
+    const memEnv = {};
+    if (this.opts.memFile) {
+      apiArgs.push('--import', resolve(import.meta.dirname, 'mem-preload.mjs'));
+      memEnv.BENCH_MEM_FILE = this.opts.memFile;
+    }
+    this.api = this.spawn('api', [...apiArgs, DIST.main], { ...this.env, ...memEnv, ...(this.opts.profileFile ? { BENCH_CPU_PROF_FILE: this.opts.profileFile } : {}) });
     await waitForHttp(`${this.apiUrl}/health/ready`, { timeoutMs: 60_000, child: this.api.proc });
 
     await this.addProviderKey();

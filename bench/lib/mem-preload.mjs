@@ -1,0 +1,52 @@
+// Preloaded into the API with `node --import` by the bench: every second it writes the process's
+// memory breakdown (process.memoryUsage() and V8's heap spaces, in MB) to BENCH_MEM_FILE, so the
+// memory phase can say what the RSS is made of (JS heap, young generation, buffers, native). When the
+// file `<BENCH_MEM_FILE>.snap` appears it writes a heap snapshot next to it (for investigations by
+// hand: `touch bench/results/api-memory.json.snap` during a run; open the .heapsnapshot in DevTools).
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
+
+const file = process.env.BENCH_MEM_FILE;
+if (file) {
+  const mb = (n) => Math.round((n / 1048576) * 10) / 10;
+  setInterval(() => {
+    const m = process.memoryUsage();
+    const spaces = {};
+    for (const s of getHeapSpaceStatistics()) spaces[s.space_name] = mb(s.space_size);
+    const snapshot = { rss: mb(m.rss), heapTotal: mb(m.heapTotal), heapUsed: mb(m.heapUsed), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers), spaces };
+    writeFileSync(`${file}.tmp`, JSON.stringify(snapshot));
+    renameSync(`${file}.tmp`, file);
+    if (existsSync(`${file}.snap`)) {
+      rmSync(`${file}.snap`, { force: true });
+      writeHeapSnapshot(`${file}.${Date.now()}.heapsnapshot`);
+    }
+  }, 1000).unref();
+}
+
+// `<BENCH_MEM_FILE>.sample` starts V8's sampling heap profiler, keeping the samples of objects that
+// minor GCs did not free but a major GC did (what gets promoted and then dies: the old-space churn);
+// `<BENCH_MEM_FILE>.sample-stop` writes `<BENCH_MEM_FILE>.heapprofile` (DevTools opens it).
+if (file) {
+  const { Session } = await import('node:inspector');
+  const session = new Session();
+  session.connect();
+  let state = 'idle';
+  setInterval(() => {
+    if (state === 'idle' && existsSync(`${file}.sample`)) {
+      rmSync(`${file}.sample`, { force: true });
+      state = 'sampling';
+      session.post('HeapProfiler.enable', () =>
+        session.post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: false }, (err) => {
+          if (err) process.stderr.write(`heap sampling failed: ${err.message}\n`);
+        }),
+      );
+    } else if (state === 'sampling' && existsSync(`${file}.sample-stop`)) {
+      rmSync(`${file}.sample-stop`, { force: true });
+      state = 'done';
+      session.post('HeapProfiler.stopSampling', (err, res) => {
+        if (!err) writeFileSync(`${file}.heapprofile`, JSON.stringify(res.profile));
+        else process.stderr.write(`heap sampling failed: ${err.message}\n`);
+      });
+    }
+  }, 200).unref();
+}
