@@ -4,15 +4,19 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
+import { requestLogging, rootLogger } from './common/logging';
 import { loadConfigOrExit } from './config/app-config';
 
 export async function createApp(): Promise<NestExpressApplication> {
   const config = loadConfigOrExit();
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false, abortOnError: false, rawBody: true });
   app.useLogger(app.get(Logger));
+  // Before every other middleware: the request id and req.log, which nestjs-pino's middleware binds.
+  app.use(requestLogging(rootLogger(config, 'api')));
   app.disable('x-powered-by');
   // API responses are never revalidated: no body hash per response (static console files keep theirs).
   app.set('etag', false);
@@ -37,6 +41,9 @@ function noCacheForIndex(res: { setHeader(k: string, v: string): void }, path: s
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
+  // Read by V8 at each full collection, so it takes effect when set at start-up (bench/README.md).
+  const growing = config.get('API_HEAP_GROWING_PERCENT');
+  if (growing > 0) setFlagsFromString(`--heap-growing-percent=${growing}`);
   const app = await createApp();
   const server = app.getHttpServer();
   // Bound slow clients: headers within 10 s, whole request within 5 min (streams are responses).
