@@ -159,16 +159,17 @@ export class RequestLifecycle implements OnApplicationBootstrap {
         targets,
         hardBudget: (admission?.budgetKeys.length ?? 0) > 0,
         clientGone: () => gone,
-        drain: <T>(p: Promise<T>, ms: number) =>
-          Promise.race([
-            p,
-            new Promise<'timeout'>((r) =>
-              setTimeout(() => {
-                controller.abort();
-                r('timeout');
-              }, ms),
-            ),
-          ]),
+        drain: <T>(p: Promise<T>, ms: number) => {
+          let timer: NodeJS.Timeout | undefined;
+          const timeout = new Promise<'timeout'>((r) => {
+            timer = setTimeout(() => {
+              controller.abort();
+              r('timeout');
+            }, ms);
+          });
+          // Cleared when the chunk comes first: one drained stream reads many chunks.
+          return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+        },
         finish: (status, usage, errorCode, estimated = false) => record(gone && status === 'success' ? 'client_abort' : status, usage, errorCode, estimated),
         fail: async (err) => {
           const code = err instanceof ApiError ? err.code : 'internal_error';
