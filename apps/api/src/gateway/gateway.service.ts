@@ -142,7 +142,7 @@ export class GatewayService {
             const mapped = fromProviderError(err);
             if (err.code === 'aborted') throw mapped;
             lastError = mapped;
-            this.logger.warn({ requestId: scope.requestId, provider: target.provider, providerKeyId: key.id, code: err.code, httpStatus: err.httpStatus, detail: err.detail }, 'upstream attempt failed');
+            this.logger.warn({ provider: target.provider, providerKeyId: key.id, code: err.code, httpStatus: err.httpStatus, detail: err.detail }, 'upstream attempt failed');
             if (err.code === 'credential_rejected') {
               void this.providerKeys.markInvalid(key.teamId, key.id, `credential_rejected_${err.httpStatus ?? 'unknown'}`).catch(() => undefined);
               break; // next key
