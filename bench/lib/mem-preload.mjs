@@ -4,6 +4,7 @@
 // file `<BENCH_MEM_FILE>.snap` appears it writes a heap snapshot next to it (for investigations by
 // hand: `touch bench/results/api-memory.json.snap` during a run; open the .heapsnapshot in DevTools).
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 
 const file = process.env.BENCH_MEM_FILE;
@@ -21,13 +22,10 @@ if (file) {
       writeHeapSnapshot(`${file}.${Date.now()}.heapsnapshot`);
     }
   }, 1000).unref();
-}
 
-// `<BENCH_MEM_FILE>.sample` starts V8's sampling heap profiler, keeping the samples of objects that
-// minor GCs did not free but a major GC did (what gets promoted and then dies: the old-space churn);
-// `<BENCH_MEM_FILE>.sample-stop` writes `<BENCH_MEM_FILE>.heapprofile` (DevTools opens it).
-if (file) {
-  const { Session } = await import('node:inspector');
+  // `<BENCH_MEM_FILE>.sample` starts V8's sampling heap profiler, keeping the samples of objects that
+  // minor GCs did not free but a major GC did (what gets promoted and then dies: the old-space churn);
+  // `<BENCH_MEM_FILE>.sample-stop` writes `<BENCH_MEM_FILE>.heapprofile` (DevTools opens it).
   const session = new Session();
   session.connect();
   let state = 'idle';
