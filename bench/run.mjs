@@ -32,6 +32,7 @@ const { values: flags } = parseArgs({
     'worker-concurrency': { type: 'string' },
     profile: { type: 'boolean', default: false },
     'api-node-args': { type: 'string' },
+    env: { type: 'string' },
     build: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -39,11 +40,22 @@ const { values: flags } = parseArgs({
 });
 if (flags.help) {
   process.stdout.write(`usage: npm run bench -- [--quick] [--only ${PHASES.join(',')}] [--rounds N] [--seconds S] [--requests N]
-       [--rows N] [--events N] [--workers N] [--worker-concurrency N] [--profile] [--api-node-args="--flag …"] [--build | --no-build]
+       [--rows N] [--events N] [--workers N] [--worker-concurrency N] [--profile] [--api-node-args="--flag …"] [--env "KEY=VALUE …"] [--build | --no-build]
 see bench/README.md\n`);
   process.exit(0);
 }
 const quick = flags.quick;
+
+/** `--env "USAGE_BATCH_MS=20 WORKER_CONCURRENCY=32"`: settings for the API and the worker, for experiments. */
+function parseEnvFlag(text) {
+  const env = {};
+  for (const pair of (text ?? '').split(/\s+/).filter(Boolean)) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new Error(`--env: "${pair}" is not KEY=VALUE`);
+    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return env;
+}
 const only = new Set((flags.only ?? PHASES.join(',')).split(',').map((s) => s.trim()).filter(Boolean));
 for (const p of only) if (!PHASES.includes(p)) throw new Error(`unknown phase "${p}" (known: ${PHASES.join(', ')})`);
 const CFG = {
@@ -77,6 +89,7 @@ const stack = new BenchStack({
   profileFile,
   memFile,
   apiNodeArgs: flags['api-node-args'] ? flags['api-node-args'].split(/\s+/).filter(Boolean) : undefined,
+  extraEnv: parseEnvFlag(flags.env),
   onCrash: (name) => void shutdown(1, `${name} crashed`),
 });
 
@@ -339,8 +352,8 @@ async function ledgerPhase() {
     const runId = randomUUID().slice(0, 8);
     const opts = { attempts: 10, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 86_400 } };
     const enqStart = performance.now();
-    // As the API sends them: `usage.record-batch` jobs of CFG.ledgerBatch events (what one API process
-    // gathers in USAGE_BATCH_MS = 5 ms at about 2,000 req/s).
+    // As the API sends them: `usage.record-batch` jobs of CFG.ledgerBatch events (10 by default: fewer
+    // than one API process gathers in USAGE_BATCH_MS = 50 ms at 2,000 req/s, so the figure is conservative).
     const per = CFG.ledgerBatch;
     for (let i = 0; i < n; i += 1000 * per) {
       const jobs = [];
@@ -687,7 +700,7 @@ async function main() {
     finishedAt: new Date().toISOString(),
     commit: stack.commit(),
     machine: { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGb: Math.round(os.totalmem() / 2 ** 30), loadAvgBefore: loadBefore, loadAvgAfter: machineLoad('after') },
-    flags: { quick, only: [...only] },
+    flags: { quick, only: [...only], env: parseEnvFlag(flags.env), apiNodeArgs: flags['api-node-args'] ?? null },
     config: CFG,
     table: rows,
     results: R,

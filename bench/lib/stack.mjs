@@ -84,6 +84,7 @@ export class BenchStack {
       UPSTREAM_ALLOW_PRIVATE_NETWORK: 'true',
       WORKER_CONCURRENCY: String(this.opts.workerConcurrency ?? 16),
       ...(this.opts.keyConcurrency ? { GATEWAY_KEY_CONCURRENCY: String(this.opts.keyConcurrency) } : {}),
+      ...this.opts.extraEnv,
     };
   }
 

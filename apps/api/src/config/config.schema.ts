@@ -29,7 +29,7 @@ export const configSchema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]{1,40}$/i, 'letters, digits, - and _ only').default('tollgate'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   USAGE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(2000).default(256),
-  USAGE_BATCH_MS: z.coerce.number().int().min(0).max(1000).default(5),
+  USAGE_BATCH_MS: z.coerce.number().int().min(0).max(1000).default(50),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   API_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(50),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
