@@ -11,6 +11,7 @@ import { ReportsModule } from './usage/reports.module';
 
 /** The HTTP process. Registers queue producers only, never processors. */
 @Module({
-  imports: [...coreImports('api'), CommonModule, AuditModule, HealthModule, AuthModule, ProviderKeysModule, GatewayModule, ReportsModule, BillingModule],
+  // GatewayModule first: Express tries routes in registration order, and /v1 carries nearly all traffic.
+  imports: [...coreImports('api'), GatewayModule, CommonModule, AuditModule, HealthModule, AuthModule, ProviderKeysModule, ReportsModule, BillingModule],
 })
 export class AppModule {}

@@ -5,6 +5,7 @@ import type { ApiKeyAuthContext } from '../auth/auth-context';
 import { ApiKeyAuth, Auth } from '../auth/auth.decorators';
 import { ApiError } from '../common/api-error';
 import { ApiExceptionFilter } from '../common/api-exception.filter';
+import { sendJson } from '../common/send-json';
 import { AppConfig } from '../config/app-config';
 import { BUDGET_DEFAULT_MAX_TOKENS } from '../usage/admission.service';
 import { estimatePromptTokens, estimateTextTokens, quickPromptEstimate, quickTextEstimate } from './estimate';
@@ -46,7 +47,7 @@ export class ChatCompletionsController {
         const result = await this.gateway.chat(run.scope, run.targets, v.request as unknown as Record<string, unknown>);
         const served = run.scope.served;
         const response = { ...result.response, model: served ? `${served.target.provider}/${result.response.model || served.target.model}` : v.model };
-        res.status(200).json(response);
+        sendJson(res, 200, response);
         const reported = result.usage.raw !== null && result.usage.raw !== undefined;
         await run.finish('success', reported ? result.usage : { ...result.usage, inputTokens: promptEstimate() }, null, !reported);
         return;
@@ -66,7 +67,7 @@ export class ChatCompletionsController {
     try {
       const result = await this.gateway.embeddings(run.scope, run.targets, v.request as unknown as Record<string, unknown>);
       const served = run.scope.served;
-      res.status(200).json({ ...result.response, model: served ? `${served.target.provider}/${served.target.model}` : v.model });
+      sendJson(res, 200, { ...result.response, model: served ? `${served.target.provider}/${served.target.model}` : v.model });
       // Some embedding APIs (Gemini batch) report no usage: count the input ourselves and say so.
       const reported = result.usage.raw !== null && result.usage.raw !== undefined;
       const usage = reported ? result.usage : { ...result.usage, inputTokens: estimateTextTokens(text) };
@@ -170,6 +171,6 @@ export class ChatCompletionsController {
     }
     const { status, body, headers } = this.errors.render(err);
     for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-    res.status(status === 499 ? 502 : status).json(body);
+    sendJson(res, status === 499 ? 502 : status, body);
   }
 }
