@@ -1,9 +1,9 @@
 import type { ServerResponse } from 'node:http';
 
 /**
- * Writes a JSON response in one go: the status line, the headers already set on `res` and the body
- * leave in a single socket write. Express' `res.json` does the same job with a charset parse, a
- * MIME lookup and two buffers per response; on the gateway's hot path that was ~2 % of its CPU.
+ * Writes a JSON response straight to Node: the headers already set on `res` are merged by writeHead.
+ * Express' `res.json` does the same job plus a charset parse, a MIME lookup and its own header
+ * bookkeeping, about 1.5 % of the gateway's CPU per request in the bench profile.
  */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
