@@ -56,6 +56,7 @@ function parseEnvFlag(text) {
   }
   return env;
 }
+const extraEnv = parseEnvFlag(flags.env);
 const only = new Set((flags.only ?? PHASES.join(',')).split(',').map((s) => s.trim()).filter(Boolean));
 for (const p of only) if (!PHASES.includes(p)) throw new Error(`unknown phase "${p}" (known: ${PHASES.join(', ')})`);
 const CFG = {
@@ -89,7 +90,7 @@ const stack = new BenchStack({
   profileFile,
   memFile,
   apiNodeArgs: flags['api-node-args'] ? flags['api-node-args'].split(/\s+/).filter(Boolean) : undefined,
-  extraEnv: parseEnvFlag(flags.env),
+  extraEnv,
   onCrash: (name) => void shutdown(1, `${name} crashed`),
 });
 
@@ -700,7 +701,7 @@ async function main() {
     finishedAt: new Date().toISOString(),
     commit: stack.commit(),
     machine: { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGb: Math.round(os.totalmem() / 2 ** 30), loadAvgBefore: loadBefore, loadAvgAfter: machineLoad('after') },
-    flags: { quick, only: [...only], env: parseEnvFlag(flags.env), apiNodeArgs: flags['api-node-args'] ?? null },
+    flags: { quick, only: [...only], env: extraEnv, apiNodeArgs: flags['api-node-args'] ?? null },
     config: CFG,
     table: rows,
     results: R,
