@@ -1,8 +1,9 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import type { Request } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
 import { Strategy } from 'passport-custom';
 import { ApiKeyLookup } from '../api-keys/api-key-lookup';
+import { ApiError } from '../common/api-error';
 import type { ApiKeyAuthContext } from './auth-context';
 
 /**
@@ -16,7 +17,7 @@ export class ApiKeyStrategy extends PassportStrategy(Strategy, 'api-key') {
     super();
   }
 
-  async validate(req: Request): Promise<ApiKeyAuthContext> {
+  async validate(req: { headers: IncomingHttpHeaders }): Promise<ApiKeyAuthContext> {
     const fromAuth = bearer(req.headers.authorization);
     const fromHeader = typeof req.headers['x-api-key'] === 'string' ? req.headers['x-api-key'].trim() : undefined;
     if (fromAuth !== undefined && fromHeader !== undefined && fromAuth !== fromHeader) throw new UnauthorizedException();
@@ -25,6 +26,16 @@ export class ApiKeyStrategy extends PassportStrategy(Strategy, 'api-key') {
     const ctx = await this.lookup.authenticate(presented);
     if (!ctx) throw new UnauthorizedException();
     return ctx;
+  }
+
+  /** The gateway's one decision, for the global guard and the gateway's HTTP entry: every failure is the same 401. */
+  async authenticateRequest(req: { headers: IncomingHttpHeaders }): Promise<ApiKeyAuthContext> {
+    try {
+      return await this.validate(req);
+    } catch (err) {
+      if (err instanceof ApiError) throw err;
+      throw new UnauthorizedException();
+    }
   }
 }
 

@@ -8,7 +8,7 @@ import { UUID } from '../common/list-query';
 import { IS_PUBLIC } from '../common/public.decorator';
 import { ROLE_RANK, TeamRole } from '../members/membership.entity';
 import { ApiKeyStrategy } from './api-key.strategy';
-import type { ApiKeyAuthContext, RequestWithAuth, UserAuthContext } from './auth-context';
+import type { RequestWithAuth, UserAuthContext } from './auth-context';
 import { CREDENTIAL, MIN_ROLE, OPERATOR_ONLY } from './auth.decorators';
 import type { AccessClaims } from './auth.service';
 
@@ -38,7 +38,7 @@ export class GlobalAuthGuard implements CanActivate {
     if (credential === 'apiKey') {
       // The gateway hot path calls the API-key strategy's own validate() without passport's
       // per-request middleware (same checks, same single 401), which costs more than the lookup.
-      req.auth = await this.apiKey(req);
+      req.auth = await this.apiKeys.authenticateRequest(req);
     } else {
       await this.passport(this.jwt, context);
       req.auth = await this.userContext(req.user as AccessClaims, req.headers['x-team-id']);
@@ -55,15 +55,6 @@ export class GlobalAuthGuard implements CanActivate {
       if (ROLE_RANK[req.auth.role] < ROLE_RANK[minRole]) throw ApiError.forbidden(`This needs the ${minRole} role in the team`);
     }
     return true;
-  }
-
-  private async apiKey(req: RequestWithAuth): Promise<ApiKeyAuthContext> {
-    try {
-      return await this.apiKeys.validate(req as unknown as Parameters<ApiKeyStrategy['validate']>[0]);
-    } catch (err) {
-      if (err instanceof ApiError) throw err;
-      throw new UnauthorizedException();
-    }
   }
 
   /** Passport guards throw their own errors; every failure becomes the one 401. */

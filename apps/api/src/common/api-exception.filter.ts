@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { ApiError, ApiErrorBody, UNAUTHORIZED_BODY, defaultCode, defaultType } from './api-error';
+import { sendJson } from './send-json';
 
 /** Renders every error as `{"error":{"message","type","code"}}`; never leaks internals. */
 @Catch()
@@ -8,7 +9,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
+    this.send(exception, host.switchToHttp().getResponse<ServerResponse>());
+  }
+
+  /** Nest's routes reach this through catch(); the gateway's HTTP entry (gateway-http.ts) calls it directly. */
+  send(exception: unknown, res: ServerResponse): void {
     if (res.headersSent) {
       res.end();
       return;
@@ -18,7 +23,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       this.logger.error({ err: exception instanceof Error ? { type: exception.name, message: exception.message, stack: exception.stack } : String(exception) }, 'unhandled error');
     }
     for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-    res.status(status).json(body);
+    sendJson(res, status, body);
   }
 
   render(exception: unknown): { status: number; body: ApiErrorBody; headers: Record<string, string> } {

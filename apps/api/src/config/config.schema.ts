@@ -65,6 +65,7 @@ export const configSchema = z.object({
   GATEWAY_ABORT_DRAIN_MS: z.coerce.number().int().min(0).default(1_000),
   INFLIGHT_RECONCILE_AFTER_MS: z.coerce.number().int().min(1000).optional(),
   GATEWAY_KEY_CONCURRENCY: z.coerce.number().int().min(1).default(64),
+  GATEWAY_HTTP_ENTRY: bool.default(true),
   BUDGET_CHECK_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
   BUDGET_ALERT_WEBHOOK_URL: z.url().optional(),
   BUDGET_ALERT_WEBHOOK_SECRET: z.string().min(16).optional(),

@@ -1,6 +1,6 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
 import { toOpenAIUsage, type ChatStreamEvent, type NormalizedUsage, type OpenAIChatCompletionChunk } from '@tollgate/providers';
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { ApiKeyAuthContext } from '../auth/auth-context';
 import { ApiKeyAuth, Auth } from '../auth/auth.decorators';
 import { ApiError } from '../common/api-error';
@@ -34,7 +34,7 @@ export class ChatCompletionsController {
   }
 
   @Post('chat/completions')
-  async chat(@Auth() auth: ApiKeyAuthContext, @Body() body: unknown, @Res() res: Response): Promise<void> {
+  async chat(@Auth() auth: ApiKeyAuthContext, @Body() body: unknown, @Res() res: ServerResponse): Promise<void> {
     const v = validateChatBody(body, this.limits);
     // Admission uses a cheap guess; the tokenizer runs only when a row must be estimated.
     const quick = quickPromptEstimate(v.request.messages);
@@ -60,7 +60,7 @@ export class ChatCompletionsController {
   }
 
   @Post('embeddings')
-  async embeddings(@Auth() auth: ApiKeyAuthContext, @Body() body: unknown, @Res() res: Response): Promise<void> {
+  async embeddings(@Auth() auth: ApiKeyAuthContext, @Body() body: unknown, @Res() res: ServerResponse): Promise<void> {
     const v = validateEmbeddingsBody(body);
     const text = typeof v.request.input === 'string' ? v.request.input : Array.isArray(v.request.input) && typeof v.request.input[0] === 'string' ? (v.request.input as string[]).join('\n') : '';
     const run = await this.lifecycle.begin(auth, res, { endpoint: 'embeddings', model: v.model, stream: false, promptEstimate: quickTextEstimate(text), estimatePrompt: () => estimateTextTokens(text), maxTokens: 0 });
@@ -78,14 +78,14 @@ export class ChatCompletionsController {
     }
   }
 
-  private async stream(run: Awaited<ReturnType<RequestLifecycle['begin']>>, v: ValidatedChat, promptEstimate: () => number, res: Response): Promise<void> {
+  private async stream(run: Awaited<ReturnType<RequestLifecycle['begin']>>, v: ValidatedChat, promptEstimate: () => number, res: ServerResponse): Promise<void> {
     const { scope } = run;
     let keepAlive: NodeJS.Timeout | undefined;
     // flush: send the headers now (keep-alive); otherwise they ride the first event's write (one packet).
     const commit = (flush: boolean) => {
       if (scope.committed) return;
       scope.committed = true;
-      res.status(200);
+      res.statusCode = 200;
       res.setHeader('content-type', 'text/event-stream; charset=utf-8');
       res.setHeader('cache-control', 'no-cache, no-transform');
       res.setHeader('connection', 'keep-alive');
@@ -161,7 +161,7 @@ export class ChatCompletionsController {
     await run.finish(status, final, errorCode, estimated);
   }
 
-  private sendError(err: unknown, res: Response): void {
+  private sendError(err: unknown, res: ServerResponse): void {
     if (res.writableEnded) return;
     if (res.headersSent) {
       const body = err instanceof ApiError ? err.getResponse() : { error: { message: 'Internal server error', type: 'api_error', code: 'internal_error' } };

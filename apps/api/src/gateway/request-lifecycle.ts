@@ -1,6 +1,6 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { NormalizedUsage } from '@tollgate/providers';
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { ApiKeyAuthContext } from '../auth/auth-context';
 import { ApiError } from '../common/api-error';
@@ -54,7 +54,7 @@ export class RequestLifecycle implements OnApplicationBootstrap {
 
   async begin(
     auth: ApiKeyAuthContext,
-    res: Response,
+    res: ServerResponse,
     info: { endpoint: 'chat' | 'embeddings'; model: string; stream: boolean; promptEstimate: number; estimatePrompt: () => number; maxTokens: number | null },
   ): Promise<Run> {
     const requestId = (res.getHeader('x-request-id') as string | undefined) ?? randomUUID();

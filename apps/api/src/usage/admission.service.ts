@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import type { ApiKeyAuthContext } from '../auth/auth-context';
@@ -139,7 +139,7 @@ export class AdmissionService implements OnModuleInit, OnModuleDestroy {
     return this.redis.key('budget', budgetId, periodStart(period, now).toISOString());
   }
 
-  async admit(input: { requestId: string; auth: ApiKeyAuthContext; target: Target; promptTokens: number; maxTokens: number | null; res: Response }): Promise<Admission | null> {
+  async admit(input: { requestId: string; auth: ApiKeyAuthContext; target: Target; promptTokens: number; maxTokens: number | null; res: ServerResponse }): Promise<Admission | null> {
     const { auth } = input;
     const { budgets, rates } = await this.rulesFor(auth.teamId);
     const applies = (r: { scope: string; subjectId: string }) =>
