@@ -120,8 +120,17 @@ export class GatewayHttp {
     return GatewayHttp.installed.get(app);
   }
 
-  /** Whether this entry took the request. */
+  /** Whether this entry took the request. Never throws: that would take the process down from the HTTP parser. */
   handle(req: IncomingMessage, res: ServerResponse): boolean {
+    try {
+      return this.take(req, res);
+    } catch (err) {
+      this.reply(err, res);
+      return true;
+    }
+  }
+
+  private take(req: IncomingMessage, res: ServerResponse): boolean {
     if (req.method !== 'POST') return false;
     const route = ROUTES[req.url ?? ''];
     if (!route) return false;
@@ -149,11 +158,15 @@ export class GatewayHttp {
       else await this.controller.embeddings(auth, body, res);
     } catch (err) {
       if ((err as { type?: unknown }).type === ABORTED) return; // the client left mid-body
-      try {
-        this.errors.send(err, res);
-      } catch {
-        res.destroy();
-      }
+      this.reply(err, res);
+    }
+  }
+
+  private reply(err: unknown, res: ServerResponse): void {
+    try {
+      this.errors.send(err, res);
+    } catch {
+      res.destroy();
     }
   }
 }
