@@ -80,7 +80,7 @@ export interface GatewayHttpOptions {
 /**
  * The gateway's own HTTP entry, ahead of Express. POST /v1/chat/completions and /v1/embeddings carry
  * nearly all traffic, and on them Express' router, body parser and middleware chain plus Nest's route
- * pipeline cost about a third of the API's CPU per request (the bench with GATEWAY_HTTP_ENTRY on and
+ * pipeline cost a quarter to a third of the API's CPU per request (the bench with GATEWAY_HTTP_ENTRY on and
  * off, bench/README.md). For exactly those
  * requests, when they are plain JSON from a non-browser client, this entry runs the same steps the
  * Nest route runs, with the same code: the request-logging middleware, a body read with the same
