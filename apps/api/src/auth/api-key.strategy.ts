@@ -9,7 +9,8 @@ import type { ApiKeyAuthContext } from './auth-context';
 /**
  * Member API keys: `Authorization: Bearer tg_…` or `x-api-key: tg_…`. One decision: when both headers
  * are present they must carry the same key. Registered with passport as 'api-key'; the global guard
- * calls validate() directly, without passport's per-request middleware (the gateway hot path).
+ * and the gateway's HTTP entry call authenticateRequest() directly, without passport's per-request
+ * middleware (the gateway hot path).
  */
 @Injectable()
 export class ApiKeyStrategy extends PassportStrategy(Strategy, 'api-key') {

@@ -36,7 +36,7 @@ export class GlobalAuthGuard implements CanActivate {
     const credential = this.reflector.getAllAndOverride<'apiKey' | undefined>(CREDENTIAL, targets);
 
     if (credential === 'apiKey') {
-      // The gateway hot path calls the API-key strategy's own validate() without passport's
+      // The gateway hot path calls the API-key strategy's authenticateRequest() without passport's
       // per-request middleware (same checks, same single 401), which costs more than the lookup.
       req.auth = await this.apiKeys.authenticateRequest(req);
     } else {
