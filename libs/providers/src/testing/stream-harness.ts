@@ -20,6 +20,14 @@ export function translateSseText(text: string, translator: StreamTranslator, pie
   return out;
 }
 
+/**
+ * The events with each chunk's `created` set to 0. Translators that stamp chunks with the local clock
+ * (Anthropic, Gemini) give two runs different values when a second boundary falls between them.
+ */
+export function withoutCreated(events: ChatStreamEvent[]): ChatStreamEvent[] {
+  return events.map((e) => (e.type === 'chunk' ? { ...e, chunk: { ...e.chunk, created: 0 } } : e));
+}
+
 /** Text deltas joined, for compact assertions. */
 export function streamText(events: ChatStreamEvent[]): string {
   return events.map((e) => (e.type === 'chunk' ? (e.chunk.choices[0]?.delta.content ?? '') : '')).join('');
