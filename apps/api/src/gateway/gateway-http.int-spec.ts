@@ -1,5 +1,6 @@
 import { FakeUpstream, fakeUpstreamBaseUrls, startFakeUpstream } from '@tollgate/providers/testing';
 import { Agent, request } from 'node:http';
+import { connect } from 'node:net';
 import { TestApp, startTestApp } from '../../../../test/support/app';
 import { http } from '../../../../test/support/http';
 import { as, createApiKey, signupOwner } from '../../../../test/support/tenants';
@@ -157,6 +158,24 @@ describe('gateway HTTP entry: same answers as the Express route', () => {
     const [a, b] = await both('/v1/chat/completions', { headers: json(), chunks: [body.slice(0, 20), body.slice(20)] }, 'chat');
     expect(a.status).toBe(200);
     expect(comparable(a)).toEqual(comparable(b));
+  });
+
+  it('a client that leaves mid-body gets nothing, and the API goes on serving', async () => {
+    const before = entry.taken.chat;
+    const { port } = new URL(t.url);
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write(`POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nauthorization: Bearer ${key}\r\ncontent-length: 1000\r\n\r\n{"model":`);
+        setTimeout(() => {
+          socket.destroy();
+          resolve();
+        }, 100);
+      });
+      socket.on('data', (d: Buffer) => reject(new Error(`unexpected answer: ${d.toString('utf8').slice(0, 80)}`)));
+    });
+    expect(entry.taken.chat).toBe(before + 1);
+    const next = await send(t.url, '/v1/chat/completions', { headers: json(), body: chat() });
+    expect(next.status).toBe(200);
   });
 
   it('embeddings', async () => {
