@@ -24,6 +24,9 @@ function bodyError(status: number, type: string): Error {
  * Reads a JSON body the way Express' json parser does for the requests taken here (strict: an object
  * or an array; an empty body is `{}`; a UTF-8 BOM is dropped). Past `limitBytes` the rest of the body
  * is read off and dropped before the 413, as body-parser does, so the connection stays usable.
+ * Not body-parser itself: called from here it cost ~0.2 ms more API CPU per request (1.77–1.82 against
+ * 1.56–1.59 ms in alternating bench runs), for content-type, charset and decoder work this entry's
+ * gate has already settled.
  */
 export function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
