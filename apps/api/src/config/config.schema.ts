@@ -66,6 +66,8 @@ export const configSchema = z.object({
   INFLIGHT_RECONCILE_AFTER_MS: z.coerce.number().int().min(1000).optional(),
   GATEWAY_KEY_CONCURRENCY: z.coerce.number().int().min(1).default(64),
   GATEWAY_HTTP_ENTRY: bool.default(true),
+  ADMISSION_LEASE_REQUESTS: z.coerce.number().int().min(0).max(1000).default(16),
+  ADMISSION_LEASE_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
   BUDGET_CHECK_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
   BUDGET_ALERT_WEBHOOK_URL: z.url().optional(),
   BUDGET_ALERT_WEBHOOK_SECRET: z.string().min(16).optional(),

@@ -27,7 +27,7 @@ export interface Run {
 
 /**
  * Opens and closes one gateway request: request id, deadline, client-disconnect abort, per-key
- * concurrency, admission (rate limits and budget reservation, one Redis round trip), and exactly
+ * concurrency, admission (rate limits and budget reservation: at most one Redis round trip), and exactly
  * one usage event at the end, whatever happened.
  */
 @Injectable()
@@ -138,7 +138,9 @@ export class RequestLifecycle implements OnApplicationBootstrap {
         throw new ApiError(429, 'rate_limited', `Too many concurrent requests for this API key (limit ${this.keyConcurrency})`, 'rate_limit_error', { 'retry-after': '1' });
       }
       const targets = await this.router.resolve(auth.teamId, info.model, auth.modelAllowlist);
-      const registered = this.inflight.add({
+      // Not awaited: the registration leaves on this process' Redis connection in this same turn of
+      // the event loop (auto-pipelined), ahead of any later command; a failure is logged by add().
+      void this.inflight.add({
         requestId,
         teamId: auth.teamId,
         membershipId: auth.membershipId,
@@ -152,8 +154,8 @@ export class RequestLifecycle implements OnApplicationBootstrap {
         inputTokens: info.promptEstimate,
         startedAt: startedAtIso,
       });
-      // Admission and in-flight registration go to Redis side by side: one round trip of latency.
-      [admission] = await Promise.all([this.admission.admit({ requestId, auth, target: targets[0], promptTokens: info.promptEstimate, maxTokens: info.maxTokens, res }), registered]);
+      // Far from every limit this takes no Redis round trip (the process' allowance); otherwise one.
+      admission = await this.admission.admit({ requestId, auth, target: targets[0], promptTokens: info.promptEstimate, maxTokens: info.maxTokens, res });
       return {
         scope,
         targets,

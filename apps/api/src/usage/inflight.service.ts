@@ -30,8 +30,9 @@ export class InflightRegistry {
   }
 
   /**
-   * Plain commands, no MULTI: on the auto-pipelined client they leave in the same write as the
-   * admission script. A hash entry without its score is harmless; stale() drops a score without data.
+   * Plain commands, no MULTI: on the auto-pipelined client they leave in the same write as whatever
+   * else this turn of the event loop sends (the admission script, when there is one). Never rejects.
+   * A hash entry without its score is harmless; stale() drops a score without data.
    */
   async add(rec: InflightRecord): Promise<void> {
     await Promise.all([this.redis.redis.zadd(this.zkey, Date.now(), rec.requestId), this.redis.redis.hset(this.hkey, rec.requestId, JSON.stringify(rec))]).catch((err: Error) =>
