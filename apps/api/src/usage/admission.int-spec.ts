@@ -1,0 +1,165 @@
+import { FakeUpstream, fakeUpstreamBaseUrls, startFakeUpstream } from '@tollgate/providers/testing';
+import { Client } from 'pg';
+import { TestApp, startTestApp } from '../../../../test/support/app';
+import { http } from '../../../../test/support/http';
+import { waitFor } from '../../../../test/support/stack';
+import { Session, as, createApiKey, signupOwner } from '../../../../test/support/tenants';
+import { RedisClient } from '../common/redis-client';
+import { AdmissionService } from './admission.service';
+
+/**
+ * Admission leases on the real stack: far from a limit most requests are admitted from the API
+ * process' own allowance, the Redis counters end exactly at what was spent once unused allowance is
+ * given back, near a limit every request is decided in Redis, and a changed limit takes effect at once.
+ */
+describe('admission: limit allowances held by an API process (real Postgres, Redis, worker)', () => {
+  // Long enough that a slow machine still serves one grant's 8 requests within it.
+  const HOLD_MS = 1500;
+  let t: TestApp;
+  let pg: Client;
+  let upstream: FakeUpstream;
+  let admission: AdmissionService;
+  let redis: RedisClient;
+
+  const chat = (apiKey: string, maxTokens = 64) =>
+    http(t.url, 'POST', '/v1/chat/completions', { apiKey, body: { model: 'openai/gpt-4o-mini', max_tokens: maxTokens, messages: [{ role: 'user', content: 'hello there' }] } });
+
+  /** Sum over every window of one rule's counters (a burst may straddle a minute). */
+  const counter = async (kind: 'rpm' | 'tpm' | 'budget', id: string) => {
+    const keys = await redis.redis.keys(redis.key(kind, id, '*'));
+    const values = keys.length ? await redis.redis.mget(...keys) : [];
+    return values.reduce((s, v) => s + BigInt(v ?? '0'), 0n);
+  };
+
+  const ledger = async (apiKeyId: string, n: number) =>
+    waitFor(async () => {
+      const r = await pg.query(`SELECT status, input_tokens, output_tokens, cost_nano_usd, fee_nano_usd FROM usage_ledger WHERE api_key_id = $1`, [apiKeyId]);
+      return r.rows.length >= n ? r.rows : undefined;
+    }, 20_000, `${n} ledger rows`);
+
+  const team = async (label: string) => {
+    const owner = await signupOwner(t.url, label);
+    expect((await http(t.url, 'POST', '/provider-keys', { ...as(owner), body: { provider: 'openai', label: 'k', key: `sk-${label}-000001` } })).status).toBe(201);
+    const key = await createApiKey(t.url, owner, { name: label });
+    return { owner, key };
+  };
+
+  const rateLimit = async (owner: Session, apiKeyId: string, body: { rpm?: number; tpm?: number }) => {
+    const r = await http(t.url, 'POST', '/rate-limits', { ...as(owner), body: { scope: 'api_key', apiKeyId, ...body } });
+    expect(r.status).toBe(201);
+    return r.body.id as string;
+  };
+
+  const budget = async (owner: Session, amountNanoUsd: bigint) => {
+    const r = await http(t.url, 'POST', '/budgets', { ...as(owner), body: { scope: 'team', period: 'month', amountNanoUsd: amountNanoUsd.toString(), mode: 'hard' } });
+    expect(r.status).toBe(201);
+    return r.body.id as string;
+  };
+
+  /** Keeps a burst inside one minute window, where a test needs that. */
+  const sameMinute = async () => {
+    const s = new Date().getUTCSeconds();
+    if (s > 45) await new Promise((r) => setTimeout(r, (61 - s) * 1000));
+  };
+
+  beforeAll(async () => {
+    upstream = await startFakeUpstream();
+    t = await startTestApp('admission', { PROVIDER_BASE_URLS: JSON.stringify(fakeUpstreamBaseUrls(upstream.url)), ADMISSION_LEASE_REQUESTS: '8', ADMISSION_LEASE_MS: String(HOLD_MS) }, { withWorker: true });
+    pg = new Client({ connectionString: t.db.url });
+    await pg.connect();
+    admission = t.app.get(AdmissionService);
+    redis = t.app.get(RedisClient);
+  });
+  afterAll(async () => {
+    await pg.end();
+    await t.close();
+    await upstream.close();
+  });
+
+  it('far from its limits, most requests skip Redis; once unused allowance is given back the counters equal what was spent', async () => {
+    const { owner, key } = await team('lease');
+    const rpmId = await rateLimit(owner, key.id, { rpm: 1_000_000 });
+    const tpmId = await rateLimit(owner, key.id, { tpm: 1_000_000_000 });
+    const budgetId = await budget(owner, 1_000_000_000_000_000n);
+    await sameMinute();
+    const before = { ...admission.decided };
+    const N = 45;
+    for (let i = 0; i < N; i++) expect((await chat(key.key)).status).toBe(200);
+    const redisDecisions = admission.decided.redis - before.redis;
+    const localDecisions = admission.decided.local - before.local;
+    expect(redisDecisions + localDecisions).toBe(N);
+    // One Redis decision grants 8 more requests on every counter: 45 requests need 5 decisions.
+    expect(redisDecisions).toBe(5);
+    // While allowance is held, a counter is ahead of what requests took by at most one grant.
+    const rpmHeld = await counter('rpm', rpmId);
+    expect(rpmHeld).toBeGreaterThanOrEqual(BigInt(N));
+    expect(rpmHeld).toBeLessThanOrEqual(BigInt(N + 8));
+
+    const rows = await ledger(key.id, N);
+    expect(rows.every((r) => r.status === 'success')).toBe(true);
+    const spentNanoUsd = rows.reduce((s, r) => s + BigInt(r.cost_nano_usd) + BigInt(r.fee_nano_usd), 0n);
+    const tokens = rows.reduce((s, r) => s + BigInt(r.input_tokens) + BigInt(r.output_tokens), 0n);
+    expect(spentNanoUsd).toBeGreaterThan(0n);
+    // After the hold time the sweeper gives the rest back: every counter is exact again.
+    await waitFor(async () => (await counter('rpm', rpmId)) === BigInt(N), 3 * HOLD_MS + 2_000, 'rpm counter back to the request count');
+    expect(await counter('tpm', tpmId)).toBe(tokens);
+    expect(await counter('budget', budgetId)).toBe(spentNanoUsd);
+  });
+
+  it('what a process holds stays bounded when requests of different sizes run one counter dry and not the others', async () => {
+    const { owner, key } = await team('mixed');
+    const rpmId = await rateLimit(owner, key.id, { rpm: 1_000_000 });
+    await budget(owner, 1_000_000_000_000_000n);
+    await sameMinute();
+    const N = 60;
+    // A large request exhausts the budget allowance first; each Redis decision then asks on the RPM
+    // counter only for what the process lacks of a full lease.
+    for (let i = 0; i < N; i++) expect((await chat(key.key, [16, 400, 4000][i % 3])).status).toBe(200);
+    const rpmHeld = await counter('rpm', rpmId);
+    expect(rpmHeld).toBeGreaterThanOrEqual(BigInt(N));
+    expect(rpmHeld).toBeLessThanOrEqual(BigInt(N + 8));
+    await waitFor(async () => (await counter('rpm', rpmId)) === BigInt(N), 3 * HOLD_MS + 2_000, 'rpm counter back to the request count');
+  });
+
+  it('near a limit nothing is granted: an RPM of 30 admits exactly 30 of 40, each decided in Redis', async () => {
+    const { owner, key } = await team('near');
+    await rateLimit(owner, key.id, { rpm: 30 });
+    await sameMinute();
+    const before = { ...admission.decided };
+    const results = [];
+    for (let i = 0; i < 40; i++) results.push((await chat(key.key)).status);
+    expect(results.filter((s) => s === 200)).toHaveLength(30);
+    expect(results.filter((s) => s === 429)).toHaveLength(10);
+    expect(admission.decided.local - before.local).toBe(0);
+    expect(admission.decided.redis - before.redis).toBe(40);
+  });
+
+  it('a grant never takes a limit past its end: concurrent bursts against an RPM of 500 admit at most 500', async () => {
+    const { owner, key } = await team('burst');
+    const rpmId = await rateLimit(owner, key.id, { rpm: 500 });
+    await sameMinute();
+    let ok = 0;
+    for (let round = 0; round < 14; round++) {
+      const batch = await Promise.all(Array.from({ length: 40 }, () => chat(key.key)));
+      ok += batch.filter((r) => r.status === 200).length;
+      expect(batch.every((r) => r.status === 200 || r.status === 429)).toBe(true);
+    }
+    expect(ok).toBeLessThanOrEqual(500);
+    // One process holds at most one grant (8 requests) it could not hand out before the limit.
+    expect(ok).toBeGreaterThanOrEqual(500 - 8);
+    expect(await counter('rpm', rpmId)).toBeLessThanOrEqual(500n);
+  });
+
+  it('a lowered budget takes back the allowance at once: the next request is refused', async () => {
+    const { owner, key } = await team('lower');
+    const budgetId = await budget(owner, 1_000_000_000_000_000n);
+    for (let i = 0; i < 3; i++) expect((await chat(key.key)).status).toBe(200);
+    const held = await counter('budget', budgetId);
+    expect(held).toBeGreaterThan(0n);
+    // Lower the budget to what is already counted: there is no room for one more request.
+    expect((await http(t.url, 'PUT', `/budgets/${budgetId}`, { ...as(owner), body: { amountNanoUsd: '1' } })).status).toBe(200);
+    const refused = await chat(key.key);
+    expect(refused.status).toBe(402);
+    expect(refused.body.error.code).toBe('budget_exceeded');
+  });
+});
