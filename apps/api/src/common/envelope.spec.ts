@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
-import { EnvelopeBinding, Keyring, NONCE_BYTES, TAG_BYTES, VaultError, decryptSecret, encryptSecret, parseKeyring, rewrapKey } from './envelope';
+import { EnvelopeBinding, Keyring, NONCE_BYTES, OpenedSecrets, TAG_BYTES, VaultError, decryptSecret, encryptSecret, parseKeyring, rewrapKey } from './envelope';
 import { SecretString } from './secret-string';
 
 const k1 = randomBytes(32);
@@ -108,6 +108,36 @@ describe('envelope encryption of provider keys', () => {
     expect(() => parseKeyring(JSON.stringify({ a: 'AAAA' }), 'a')).toThrow(/exactly 32 bytes/);
     expect(() => parseKeyring(JSON.stringify({ 'bad id!': k1.toString('base64') }), 'bad id!')).toThrow(/key id/);
     expect(() => parseKeyring('{}', 'a')).toThrow(/at least one key/);
+  });
+});
+
+describe('OpenedSecrets (the gateway ring\'s decrypted keys)', () => {
+  it('decrypts a held sealed object once: the same plaintext object comes back while it is held', () => {
+    const held = new OpenedSecrets();
+    const b = bind();
+    const sealed = encryptSecret(ring(), b, 'sk-held');
+    const first = held.open(ring(), b, sealed);
+    expect(first.reveal()).toBe('sk-held');
+    expect(held.open(ring(), b, sealed)).toBe(first);
+    // A reloaded row is a new object: decrypted afresh, even with the very same bytes.
+    const reloaded = { ciphertext: Buffer.from(sealed.ciphertext), wrappedKey: Buffer.from(sealed.wrappedKey), kekId: sealed.kekId };
+    const again = held.open(ring(), b, reloaded);
+    expect(again).not.toBe(first);
+    expect(again.reveal()).toBe('sk-held');
+  });
+
+  it('keeps nothing for a failed open and checks the binding on every hit', () => {
+    const held = new OpenedSecrets();
+    const b = bind();
+    const sealed = encryptSecret(ring(), b, 'sk-bound');
+    const tampered = { ...sealed, ciphertext: Buffer.from(sealed.ciphertext) };
+    tampered.ciphertext[NONCE_BYTES] ^= 1;
+    expect(() => held.open(ring(), b, tampered)).toThrow(VaultError);
+    expect(() => held.open(ring(), b, tampered)).toThrow(VaultError);
+    expect(held.open(ring(), b, sealed).reveal()).toBe('sk-bound');
+    // Held, but asked for under another team or record: opened under that binding, which fails.
+    expect(() => held.open(ring(), { ...b, teamId: randomUUID() }, sealed)).toThrow(VaultError);
+    expect(() => held.open(ring(), { ...b, recordId: randomUUID() }, sealed)).toThrow(VaultError);
   });
 });
 

@@ -160,6 +160,21 @@ describe('gateway: OpenAI SDK against every provider (real stack + fake upstream
       expect(upstream.requests.filter((q) => String(q.headers.authorization ?? '').includes('bad-key')).length).toBe(before);
     });
 
+    it('a key replaced (added, old one deleted) is the one the next request sends: no decrypted key outlives its row', async () => {
+      const other = await signupOwner(t.url, 'gw-replace');
+      const old = await http(t.url, 'POST', '/provider-keys', { ...as(other), body: { provider: 'openai', label: 'old', key: 'sk-replaced-old-0001' } });
+      const k = await createApiKey(t.url, other, { name: 'x' });
+      const osdk = new OpenAI({ apiKey: k.key, baseURL: `${t.url}/v1`, maxRetries: 0 });
+      const sent = (needle: string) => upstream.requests.filter((q) => String(q.headers.authorization ?? '') === `Bearer ${needle}`).length;
+      for (let i = 0; i < 3; i++) await osdk.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] });
+      expect(sent('sk-replaced-old-0001')).toBe(3);
+      await http(t.url, 'POST', '/provider-keys', { ...as(other), body: { provider: 'openai', label: 'new', key: 'sk-replaced-new-0002' } });
+      expect((await http(t.url, 'DELETE', `/provider-keys/${old.body.id}`, as(other))).status).toBe(200);
+      for (let i = 0; i < 3; i++) await osdk.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] });
+      expect(sent('sk-replaced-old-0001')).toBe(3);
+      expect(sent('sk-replaced-new-0002')).toBe(3);
+    });
+
     it('a mid-stream drop ends the client stream with an error, not a hang', async () => {
       const stream = await sdk.chat.completions.create({ model: 'openai/gpt-4o-mini~fault=drop,after=2,chunks=8', stream: true, messages: [{ role: 'user', content: 'long answer' }] });
       const read = (async () => {

@@ -108,7 +108,7 @@ export class GatewayService {
       for (const key of keys) {
         for (let retry = 0; ; retry++) {
           if (scope.signal.aborted || Date.now() >= scope.deadline) throw lastError ?? new ApiError(504, 'upstream_timeout', 'The request ran out of time', 'api_error');
-          const secret = this.vault.open({ teamId: key.teamId, recordId: key.id, provider: key.provider }, key.sealed);
+          const secret = this.vault.openHeld({ teamId: key.teamId, recordId: key.id, provider: key.provider }, key.sealed);
           const { baseUrl, allowPrivateNetwork } = this.upstreams.resolve(key.provider, key.baseUrl);
           const ctx: CallContext = {
             apiKey: secret,

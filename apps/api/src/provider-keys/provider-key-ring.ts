@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { RedisClient } from '../common/redis-client';
 import type { SealedSecret } from '../common/envelope';
 
-/** A team's provider key as the gateway sees it: still sealed; decrypted just in time per request. */
+/** A team's provider key as the gateway sees it: sealed; decrypted on first use while the ring holds it (VaultService.openHeld). */
 export interface RingKey {
   id: string;
   teamId: string;

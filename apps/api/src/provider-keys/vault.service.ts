@@ -2,16 +2,21 @@ import { Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ApiError } from '../common/api-error';
-import { EnvelopeBinding, Keyring, SealedSecret, VaultError, decryptSecret, encryptSecret, parseKeyring, rewrapKey } from '../common/envelope';
+import { EnvelopeBinding, Keyring, OpenedSecrets, SealedSecret, VaultError, decryptSecret, encryptSecret, parseKeyring, rewrapKey } from '../common/envelope';
 import { SecretString } from '../common/secret-string';
 import { AppConfig } from '../config/app-config';
 import { HealthService } from '../health/health.service';
 
-/** Encrypts and decrypts provider keys with the configured keyring; decrypts just in time. */
+/**
+ * Encrypts and decrypts provider keys with the configured keyring. The gateway decrypts a key of its
+ * ring once and reuses the plaintext while the ring holds that row (openHeld); everything else decrypts
+ * just in time.
+ */
 @Injectable()
 export class VaultService {
   private readonly logger = new Logger('Vault');
   readonly keyring: Keyring;
+  private readonly held = new OpenedSecrets();
 
   constructor(
     config: AppConfig,
@@ -28,8 +33,17 @@ export class VaultService {
 
   /** Fails closed: a generic error for the caller, an alert line (without any key material) for the operator. */
   open(binding: EnvelopeBinding, sealed: SealedSecret): SecretString {
+    return this.failClosed(binding, sealed, () => decryptSecret(this.keyring, binding, sealed));
+  }
+
+  /** open() for a sealed object the caller keeps (the gateway's key ring): decrypted once per object. */
+  openHeld(binding: EnvelopeBinding, sealed: SealedSecret): SecretString {
+    return this.failClosed(binding, sealed, () => this.held.open(this.keyring, binding, sealed));
+  }
+
+  private failClosed(binding: EnvelopeBinding, sealed: SealedSecret, decrypt: () => SecretString): SecretString {
     try {
-      return decryptSecret(this.keyring, binding, sealed);
+      return decrypt();
     } catch (err) {
       const reason = err instanceof VaultError ? err.reason : 'decrypt_failed';
       this.logger.error({ alert: 'vault_decrypt_failed', reason, teamId: binding.teamId, providerKeyId: binding.recordId, kekId: sealed.kekId }, 'ALERT: provider key failed to decrypt');
