@@ -39,4 +39,27 @@ describe('admission leases (the allowance one API process holds on limit counter
     expect(l.release(0, { teamId: 't2' })).toEqual([]);
     expect(l.size).toBe(0);
   });
+
+  it('settles a reservation against a live allowance: unspent reservation is held, an overrun is taken from it', () => {
+    const l = new AdmissionLeases(100);
+    l.grant('budget:b', 't1', 1000n, 0);
+    expect(l.take([budget], 1)).toBe(true);
+    // Reserved 500, spent 120: the 380 stays with the process instead of a DECRBY.
+    expect(l.settle('budget:b', -380n, 2, 8000n)).toBe(true);
+    expect(l.held('budget:b')).toBe(880n);
+    // Spent 100 more than reserved: taken from the allowance; more than it holds: Redis settles it.
+    expect(l.settle('budget:b', 100n, 3, 8000n)).toBe(true);
+    expect(l.held('budget:b')).toBe(780n);
+    expect(l.settle('budget:b', 781n, 3, 8000n)).toBe(false);
+    // Held at most `cap`: a give-back that would pass it is settled in Redis.
+    expect(l.settle('budget:b', -21n, 3, 800n)).toBe(false);
+    expect(l.settle('budget:b', -20n, 3, 800n)).toBe(true);
+    expect(l.held('budget:b')).toBe(800n);
+    expect(l.settle('budget:b', 20n, 3, 800n)).toBe(true);
+    expect(l.held('budget:b')).toBe(780n);
+    // No allowance on the counter, or an expired one: Redis settles it.
+    expect(l.settle('tpm:c', -5n, 3, 8000n)).toBe(false);
+    expect(l.settle('budget:b', -5n, 100, 8000n)).toBe(false);
+    expect(l.release(100)).toEqual([{ key: 'budget:b', need: 780n }]);
+  });
 });

@@ -42,6 +42,25 @@ export class AdmissionLeases {
     return true;
   }
 
+  /**
+   * Settles a request's difference to its reservation against a live allowance instead of the Redis
+   * counter, which already counts it: a negative delta (reserved more than spent) becomes allowance
+   * this process holds; a positive one is taken from it if there is enough. Whatever is held goes back
+   * as before (expiry, limits change, shutdown), and never more than `cap` is held. False: no live
+   * allowance, too little, or it would pass `cap`: settle in Redis.
+   */
+  settle(key: string, delta: bigint, now: number, cap: bigint): boolean {
+    const l = this.leases.get(key);
+    if (l === undefined || l.until <= now) return false;
+    if (delta < 0n) {
+      if (l.left - delta > cap) return false;
+      l.left -= delta;
+    }
+    else if (l.left >= delta) l.left -= delta;
+    else return false;
+    return true;
+  }
+
   grant(key: string, teamId: string, amount: bigint, now: number): void {
     const l = this.leases.get(key);
     if (l) {

@@ -90,6 +90,8 @@ describe('admission: limit allowances held by an API process (real Postgres, Red
     expect(redisDecisions + localDecisions).toBe(N);
     // One Redis decision grants 8 more requests on every counter: 45 requests need 5 decisions.
     expect(redisDecisions).toBe(5);
+    // Settling (TPM and budget, each request) keeps the unspent reservation as allowance: no Redis command.
+    expect(admission.decided.settledLocally - before.settledLocally).toBe(2 * N);
     // While allowance is held, a counter is ahead of what requests took by at most one grant.
     const rpmHeld = await counter('rpm', rpmId);
     expect(rpmHeld).toBeGreaterThanOrEqual(BigInt(N));
@@ -101,8 +103,8 @@ describe('admission: limit allowances held by an API process (real Postgres, Red
     const tokens = rows.reduce((s, r) => s + BigInt(r.input_tokens) + BigInt(r.output_tokens), 0n);
     expect(spentNanoUsd).toBeGreaterThan(0n);
     // After the hold time the sweeper gives the rest back: every counter is exact again.
-    await waitFor(async () => (await counter('rpm', rpmId)) === BigInt(N), 3 * HOLD_MS + 2_000, 'rpm counter back to the request count');
-    expect(await counter('tpm', tpmId)).toBe(tokens);
+    // (Settling left the unspent reservations with the process too: they go back with the rest.)
+    await waitFor(async () => (await counter('rpm', rpmId)) === BigInt(N) && (await counter('tpm', tpmId)) === tokens, 3 * HOLD_MS + 2_000, 'rpm and tpm counters back to what was used');
     expect(await counter('budget', budgetId)).toBe(spentNanoUsd);
   });
 

@@ -114,8 +114,8 @@ export class AdmissionService implements OnModuleInit, OnModuleDestroy, BeforeAp
   private readonly leases: AdmissionLeases;
   private sweeper?: NodeJS.Timeout;
   private closing = false;
-  /** Where admissions with limits were decided (read by tests and the bench). */
-  readonly decided = { local: 0, redis: 0 };
+  /** Where admissions with limits were decided, and counters settled without Redis (read by tests and the bench). */
+  readonly decided = { local: 0, redis: 0, settledLocally: 0 };
 
   constructor(
     private readonly redis: RedisClient,
@@ -317,11 +317,19 @@ export class AdmissionService implements OnModuleInit, OnModuleDestroy, BeforeAp
       actual = p.costNanoUsd + p.feeNanoUsd;
     }
     const delta = actual - admission.reservedNanoUsd;
-    const tokenDelta = event.inputTokens + event.outputTokens - admission.reservedTokens;
-    // Plain INCRBYs on the auto-pipelined client: settlements of requests ending together share a write.
+    const tokenDelta = BigInt(event.inputTokens + event.outputTokens - admission.reservedTokens);
+    // Where this process holds allowance on the counter, the difference stays with it (no Redis command);
+    // otherwise plain INCRBYs on the auto-pipelined client: settlements of requests ending together share a write.
+    const now = Date.now();
     const r = this.redis.redis;
-    await Promise.all([...admission.budgetKeys.map((k) => (delta === 0n ? null : r.incrby(k, delta.toString()))), ...admission.tpmKeys.map((k) => (tokenDelta === 0 ? null : r.incrby(k, tokenDelta)))]).catch(
-      (err: Error) => this.logger.warn({ err: err.message }, 'could not settle a reservation; the ledger reconciliation will correct it'),
-    );
+    // Held at most two full leases of requests like this one (a grant tops up to one; give-backs add to it).
+    const inRedis = (k: string, d: bigint, reserved: bigint) => (d === 0n || this.leases.settle(k, d, now, reserved * BigInt(2 * this.leaseMax)) ? null : r.incrby(k, d.toString()));
+    const pending = [
+      ...admission.budgetKeys.map((k) => inRedis(k, delta, admission.reservedNanoUsd)),
+      ...admission.tpmKeys.map((k) => inRedis(k, tokenDelta, BigInt(admission.reservedTokens))),
+    ].filter((p) => p !== null);
+    this.decided.settledLocally += admission.budgetKeys.length + admission.tpmKeys.length - pending.length;
+    if (pending.length === 0) return;
+    await Promise.all(pending).catch((err: Error) => this.logger.warn({ err: err.message }, 'could not settle a reservation; the ledger reconciliation will correct it'));
   }
 }
