@@ -138,9 +138,9 @@ export class RequestLifecycle implements OnApplicationBootstrap {
         throw new ApiError(429, 'rate_limited', `Too many concurrent requests for this API key (limit ${this.keyConcurrency})`, 'rate_limit_error', { 'retry-after': '1' });
       }
       const targets = await this.router.resolve(auth.teamId, info.model, auth.modelAllowlist);
-      // Not awaited: the registration leaves on this process' Redis connection in this same turn of
-      // the event loop (auto-pipelined), ahead of any later command; a failure is logged by add().
-      void this.inflight.add({
+      // Not awaited: the registration leaves on this process' Redis connection at the end of this turn
+      // of the event loop, with the others made in it, ahead of its removal; a failure is logged.
+      this.inflight.add({
         requestId,
         teamId: auth.teamId,
         membershipId: auth.membershipId,

@@ -19,6 +19,9 @@ export class InflightRegistry {
   private readonly zkey: string;
   private readonly hkey: string;
   readonly reconcileAfterMs: number;
+  private pendingScores: Array<number | string> = [];
+  private pendingData: string[] = [];
+  private flushQueued = false;
 
   constructor(
     private readonly redis: RedisClient,
@@ -30,13 +33,32 @@ export class InflightRegistry {
   }
 
   /**
-   * Plain commands, no MULTI: on the auto-pipelined client they leave in the same write as whatever
-   * else this turn of the event loop sends (the admission script, when there is one). Never rejects.
-   * A hash entry without its score is harmless; stale() drops a score without data.
+   * Registers a request. Registrations made in one turn of the event loop leave together at its end
+   * (setImmediate): one ZADD and one HSET for all of them, plain commands, no MULTI, on the
+   * auto-pipelined client. Two commands per request were ~4% of the API's CPU under load (bench
+   * profile). Nothing waits on it; a failure is logged. removeMany() sends what is waiting first, so a
+   * removal can never reach Redis ahead of its registration. A hash entry without its score is
+   * harmless; stale() drops a score without data.
    */
-  async add(rec: InflightRecord): Promise<void> {
-    await Promise.all([this.redis.redis.zadd(this.zkey, Date.now(), rec.requestId), this.redis.redis.hset(this.hkey, rec.requestId, JSON.stringify(rec))]).catch((err: Error) =>
-      this.logger.warn({ err: err.message }, 'could not register an in-flight request'),
+  add(rec: InflightRecord): void {
+    this.pendingScores.push(Date.now(), rec.requestId);
+    this.pendingData.push(rec.requestId, JSON.stringify(rec));
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Sends the registrations waiting for the end of this turn of the event loop. */
+  flush(): void {
+    this.flushQueued = false;
+    if (this.pendingScores.length === 0) return;
+    const scores = this.pendingScores;
+    const data = this.pendingData;
+    this.pendingScores = [];
+    this.pendingData = [];
+    Promise.all([this.redis.redis.zadd(this.zkey, ...scores), this.redis.redis.hset(this.hkey, ...data)]).catch((err: Error) =>
+      this.logger.warn({ err: err.message, requests: scores.length / 2 }, 'could not register in-flight requests'),
     );
   }
 
@@ -46,6 +68,7 @@ export class InflightRegistry {
 
   async removeMany(requestIds: string[]): Promise<void> {
     if (requestIds.length === 0) return;
+    this.flush();
     await Promise.all([this.redis.redis.zrem(this.zkey, ...requestIds), this.redis.redis.hdel(this.hkey, ...requestIds)]).catch(() => undefined);
   }
 

@@ -11,7 +11,7 @@ import type { UsageEvent } from './usage-event';
 /**
  * No worker runs here, so the jobs the API queued stay in Redis to be looked at: requests that end
  * together travel in one `usage.record-batch` job, nothing goes to the Postgres outbox while Redis is
- * up, and every request leaves the in-flight registry once its event is queued.
+ * up, requests are in the in-flight registry while they run, and every one leaves it once its event is queued.
  */
 describe('metering batches usage events per API process (real Redis + Postgres)', () => {
   let t: TestApp;
@@ -62,6 +62,31 @@ describe('metering batches usage events per API process (real Redis + Postgres)'
     for (const j of jobs) expect(j.id).toBe(`batch-${(j.data as { events: UsageEvent[] }).events[0].requestId}`);
     expect(events.every((e) => e.status === 'success' && e.outputTokens > 0 && !e.estimated)).toBe(true);
     expect((await pg.query(`SELECT count(*)::int AS n FROM usage_outbox`)).rows[0].n).toBe(0);
+    expect(await redis.zcard(`${prefix}:inflight`)).toBe(0);
+    expect(await redis.hlen(`${prefix}:inflight:data`)).toBe(0);
+  });
+
+  it('requests in flight are registered with what the reconciler needs, and leave the registry when they end', async () => {
+    const owner = await signupOwner(t.url, 'inflight');
+    expect((await http(t.url, 'POST', '/provider-keys', { ...as(owner), body: { provider: 'openai', label: 'main', key: 'sk-openai-good-key-2' } })).status).toBe(201);
+    const key = await createApiKey(t.url, owner, { name: 'inflight' });
+    const pending = Array.from({ length: 12 }, (_, i) =>
+      http(t.url, 'POST', '/v1/chat/completions', { apiKey: key.key, body: { model: 'openai/gpt-4o-mini~delay=1500', messages: [{ role: 'user', content: `slow ${i}` }] } }),
+    );
+    // While the upstream holds them, every one is in the registry with what the reconciler needs.
+    let entries: Record<string, string> = {};
+    for (let i = 0; i < 40 && Object.keys(entries).length < 12; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      entries = await redis.hgetall(`${prefix}:inflight:data`);
+    }
+    expect(Object.keys(entries)).toHaveLength(12);
+    expect(await redis.zcard(`${prefix}:inflight`)).toBe(12);
+    const recs = Object.values(entries).map((v) => JSON.parse(v) as { requestId: string; apiKeyId: string; requestedModel: string; inputTokens: number });
+    expect(recs.every((r) => r.apiKeyId === key.id && r.requestedModel === 'openai/gpt-4o-mini~delay=1500' && r.inputTokens > 0)).toBe(true);
+    const results = await Promise.all(pending);
+    expect(results.map((r) => r.status)).toEqual(Array(12).fill(200));
+    expect(recs.map((r) => r.requestId).sort()).toEqual(results.map((r) => r.headers.get('x-request-id')).sort());
+    for (let i = 0; i < 50 && (await redis.zcard(`${prefix}:inflight`)) > 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(await redis.zcard(`${prefix}:inflight`)).toBe(0);
     expect(await redis.hlen(`${prefix}:inflight:data`)).toBe(0);
   });
