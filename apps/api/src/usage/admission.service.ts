@@ -236,6 +236,10 @@ export class AdmissionService implements OnModuleInit, OnModuleDestroy, BeforeAp
       this.decided.local++;
     } else {
       this.decided.redis++;
+      // An expired allowance admits nothing: give it back now (it leaves ahead of this decision on the
+      // same connection), so that what is asked for below counts only live allowance.
+      const expired = this.leases.release(nowMs);
+      if (expired.length) void this.giveBack(expired);
       const limits = [...rpmRules.map((r) => String(r.rpm)), ...tpmRules.map((r) => String(r.tpm)), ...hard.map((b) => b.amountNanoUsd.toString())];
       // Ask on each counter for what this process lacks of a full lease: what it holds stays bounded.
       const asks = needs.map((n) => (this.closing || this.leaseMax === 0 ? 0 : Math.max(0, this.leaseMax - Number(this.leases.held(n.key) / (n.need > 0n ? n.need : 1n)))));
