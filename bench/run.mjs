@@ -14,7 +14,7 @@ import { log, sleep } from '../scripts/lib/proc.mjs';
 import { runAutocannon, runStream, stopAllLoad } from './lib/load.mjs';
 import { cpuPerRequest, cpuSnapshot, servicePids } from './lib/cpu.mjs';
 import { summariseProfile } from './lib/profile.mjs';
-import { BenchStack, PROVIDER_KEY, QUEUE_PREFIX, rssMb } from './lib/stack.mjs';
+import { BenchStack, PROVIDER_KEY, QUEUE_PREFIX, compareBuild, rssMb } from './lib/stack.mjs';
 import { median, percentiles, round } from './lib/stats.mjs';
 
 const PHASES = ['nonstream', 'stream', 'ledger', 'memory', 'reports'];
@@ -33,6 +33,8 @@ const { values: flags } = parseArgs({
     profile: { type: 'boolean', default: false },
     'api-node-args': { type: 'string' },
     env: { type: 'string' },
+    compare: { type: 'string' },
+    'compare-env': { type: 'string' },
     build: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -41,6 +43,7 @@ const { values: flags } = parseArgs({
 if (flags.help) {
   process.stdout.write(`usage: npm run bench -- [--quick] [--only ${PHASES.join(',')}] [--rounds N] [--seconds S] [--requests N]
        [--rows N] [--events N] [--workers N] [--worker-concurrency N] [--profile] [--api-node-args="--flag …"] [--env "KEY=VALUE …"] [--build | --no-build]
+       [--compare <git ref>] [--compare-env "KEY=VALUE …"]
 see bench/README.md\n`);
   process.exit(0);
 }
@@ -57,6 +60,17 @@ function parseEnvFlag(text) {
   return env;
 }
 const extraEnv = parseEnvFlag(flags.env);
+/**
+ * `--compare <ref>` and/or `--compare-env "K=V …"`: a second API (B: that commit's code, these settings
+ * on top of --env) measured in the same rounds as this checkout's (A), so the two see the same machine.
+ */
+const compare = (() => {
+  if (!flags.compare && !flags['compare-env']) return null;
+  const env = parseEnvFlag(flags['compare-env']);
+  const built = flags.compare ? compareBuild(flags.compare) : null;
+  const label = [built ? built.sha : 'this checkout', ...Object.entries(env).map(([k, v]) => `${k}=${v}`)].join(' ');
+  return { label, main: built?.main, env, sha: built?.sha ?? null };
+})();
 const only = new Set((flags.only ?? PHASES.join(',')).split(',').map((s) => s.trim()).filter(Boolean));
 for (const p of only) if (!PHASES.includes(p)) throw new Error(`unknown phase "${p}" (known: ${PHASES.join(', ')})`);
 const CFG = {
@@ -91,6 +105,7 @@ const stack = new BenchStack({
   memFile,
   apiNodeArgs: flags['api-node-args'] ? flags['api-node-args'].split(/\s+/).filter(Boolean) : undefined,
   extraEnv,
+  compare,
   onCrash: (name) => void shutdown(1, `${name} crashed`),
 });
 
@@ -119,7 +134,33 @@ const targets = () => ({
     headers: { authorization: `Bearer ${PROVIDER_KEY}` },
     model: (m) => m,
   },
+  ...(stack.apiBUrl
+    ? {
+        gatewayB: {
+          url: `${stack.apiBUrl}/v1/chat/completions`,
+          headers: { authorization: `Bearer ${stack.apiKey.secret}` },
+          model: (m) => `openai/${m}`,
+        },
+      }
+    : {}),
 });
+/** The sides of every round: direct, A and (with --compare) B; each round starts one further along. */
+const SIDES = () => (stack.apiBUrl ? ['direct', 'gateway', 'gatewayB'] : ['direct', 'gateway']);
+const roundOrder = (r) => {
+  const sides = SIDES();
+  const k = r % sides.length;
+  return [...sides.slice(k), ...sides.slice(0, k)];
+};
+/** The API process serving a gateway side (for its CPU time per request). */
+const apiPid = (side) => (side === 'gatewayB' ? stack.apiB.proc.pid : side === 'gateway' ? stack.api.proc.pid : null);
+/** Runs one side's load; for a gateway side also the CPU ms its API process spent per request. */
+async function measured(side, load) {
+  const pid = apiPid(side);
+  const before = pid ? cpuSnapshot({ api: pid }) : null;
+  const r = await load();
+  if (pid) r.apiCpuMs = cpuPerRequest(before, cpuSnapshot({ api: pid }), r.requests ?? r.ok).api;
+  return r;
+}
 const chatBody = (t) => JSON.stringify({ model: t.model('gpt-4o-mini'), messages: [{ role: 'user', content: 'Say hello to the benchmark' }] });
 const streamBody = (t) =>
   JSON.stringify({ model: t.model('gpt-4o-mini~chunks=8'), stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: PROMPT }] });
@@ -161,6 +202,7 @@ async function warmup() {
   const t = targets();
   await runAutocannon({ url: t.direct.url, headers: t.direct.headers, body: chatBody(t.direct), connections: 16, duration: 1 });
   await runAutocannon({ url: t.gateway.url, headers: t.gateway.headers, body: chatBody(t.gateway), connections: 16, duration: 2 });
+  if (t.gatewayB) await runAutocannon({ url: t.gatewayB.url, headers: t.gatewayB.headers, body: chatBody(t.gatewayB), connections: 16, duration: 3 });
   const redis = new Redis(stack.services.REDIS_URL);
   try {
     const port = (u) => Number(new URL(u).port);
@@ -222,16 +264,13 @@ async function nonstreamPhase() {
     const rounds = [];
     for (let r = 0; r < CFG.rounds; r++) {
       const t = targets();
-      const order = r % 2 === 0 ? ['direct', 'gateway'] : ['gateway', 'direct'];
       const round = {};
-      for (const side of order) {
-        round[side] = await runAutocannon({ url: t[side].url, headers: t[side].headers, body: chatBody(t[side]), connections: c, duration: CFG.roundSeconds });
+      for (const side of roundOrder(r)) {
+        round[side] = await measured(side, () => runAutocannon({ url: t[side].url, headers: t[side].headers, body: chatBody(t[side]), connections: c, duration: CFG.roundSeconds }));
       }
       rounds.push(round);
-      log(
-        `  c=${c} round ${r + 1}: direct ${round.direct.rps.toFixed(0)} req/s p50 ${round.direct.latency.p50.toFixed(2)} ms | gateway ${round.gateway.rps.toFixed(0)} req/s p50 ${round.gateway.latency.p50.toFixed(2)} ms` +
-          (describeStatuses(round.gateway.statuses) ? ` (${describeStatuses(round.gateway.statuses)} non-200)` : ''),
-      );
+      const gw = (s, name) => ` | ${name} ${round[s].rps.toFixed(0)} req/s p50 ${round[s].latency.p50.toFixed(2)} ms, API CPU ${fmt(round[s].apiCpuMs, 3)} ms/req` + (describeStatuses(round[s].statuses) ? ` (${describeStatuses(round[s].statuses)} non-200)` : '');
+      log(`  c=${c} round ${r + 1}: direct ${round.direct.rps.toFixed(0)} req/s p50 ${round.direct.latency.p50.toFixed(2)} ms${gw('gateway', 'gateway')}${round.gatewayB ? gw('gatewayB', 'B') : ''}`);
     }
     const side = (s) => ({
       rps: median(rounds.map((x) => x[s].rps)),
@@ -239,12 +278,16 @@ async function nonstreamPhase() {
       p99: median(rounds.map((x) => x[s].latency.p99)),
       non200: rounds.reduce((n, x) => n + describeStatuses(x[s].statuses), 0),
       errors: rounds.reduce((n, x) => n + x[s].errors + x[s].timeouts, 0),
+      ...(s === 'direct' ? {} : { apiCpuMs: median(rounds.map((x) => x[s].apiCpuMs)) }),
     });
+    const overhead = (s) => ({ p50: median(rounds.map((x) => x[s].latency.p50 - x.direct.latency.p50)), p99: median(rounds.map((x) => x[s].latency.p99 - x.direct.latency.p99)) });
+    const perRound = (x) => ({ rps: x.rps, ...x.latency, ...(x.apiCpuMs !== undefined ? { apiCpuMs: x.apiCpuMs } : {}) });
     out[c] = {
       direct: side('direct'),
       gateway: side('gateway'),
-      overhead: { p50: median(rounds.map((x) => x.gateway.latency.p50 - x.direct.latency.p50)), p99: median(rounds.map((x) => x.gateway.latency.p99 - x.direct.latency.p99)) },
-      rounds: rounds.map((x) => ({ direct: { rps: x.direct.rps, ...x.direct.latency }, gateway: { rps: x.gateway.rps, ...x.gateway.latency } })),
+      overhead: overhead('gateway'),
+      ...(rounds[0].gatewayB ? { gatewayB: side('gatewayB'), overheadB: overhead('gatewayB') } : {}),
+      rounds: rounds.map((x) => Object.fromEntries(Object.entries(x).map(([k, v]) => [k, perRound(v)]))),
     };
   }
   return out;
@@ -269,18 +312,19 @@ async function streamPhase() {
   const t0 = targets();
   await runStream({ url: t0.gateway.url, headers: t0.gateway.headers, body: streamBody(t0.gateway), concurrency: 16, durationMs: 2000 });
   await runStream({ url: t0.direct.url, headers: t0.direct.headers, body: streamBody(t0.direct), concurrency: 16, durationMs: 1000 });
+  if (t0.gatewayB) await runStream({ url: t0.gatewayB.url, headers: t0.gatewayB.headers, body: streamBody(t0.gatewayB), concurrency: 16, durationMs: 2000 });
   const out = {};
   for (const c of CFG.concurrencies) {
     const rounds = [];
     for (let r = 0; r < CFG.rounds; r++) {
       const t = targets();
-      const order = r % 2 === 0 ? ['direct', 'gateway'] : ['gateway', 'direct'];
       const round = {};
-      for (const side of order) {
-        round[side] = await runStream({ url: t[side].url, headers: t[side].headers, body: streamBody(t[side]), concurrency: c, durationMs: CFG.roundSeconds * 1000 });
+      for (const side of roundOrder(r)) {
+        round[side] = await measured(side, () => runStream({ url: t[side].url, headers: t[side].headers, body: streamBody(t[side]), concurrency: c, durationMs: CFG.roundSeconds * 1000 }));
       }
       rounds.push(round);
-      log(`  c=${c} round ${r + 1}: TTFB p50 direct ${round.direct.ttfb.p50.toFixed(2)} ms | gateway ${round.gateway.ttfb.p50.toFixed(2)} ms (${round.gateway.rps.toFixed(0)} streams/s)`);
+      const gw = (s, name) => ` | ${name} ${round[s].ttfb.p50.toFixed(2)} ms (${round[s].rps.toFixed(0)} streams/s, API CPU ${fmt(round[s].apiCpuMs, 3)} ms/stream)`;
+      log(`  c=${c} round ${r + 1}: TTFB p50 direct ${round.direct.ttfb.p50.toFixed(2)} ms${gw('gateway', 'gateway')}${round.gatewayB ? gw('gatewayB', 'B') : ''}`);
     }
     const side = (s) => ({
       rps: median(rounds.map((x) => x[s].rps)),
@@ -289,12 +333,15 @@ async function streamPhase() {
       totalP50: median(rounds.map((x) => x[s].total.p50)),
       totalP99: median(rounds.map((x) => x[s].total.p99)),
       non200: rounds.reduce((n, x) => n + describeStatuses(x[s].statuses) + x[s].errors, 0),
+      ...(s === 'direct' ? {} : { apiCpuMs: median(rounds.map((x) => x[s].apiCpuMs)) }),
     });
-    const diff = (k, p) => median(rounds.map((x) => x.gateway[k][p] - x.direct[k][p]));
+    const diff = (s, k, p) => median(rounds.map((x) => x[s][k][p] - x.direct[k][p]));
+    const overhead = (s) => ({ ttfbP50: diff(s, 'ttfb', 'p50'), ttfbP99: diff(s, 'ttfb', 'p99'), totalP50: diff(s, 'total', 'p50'), totalP99: diff(s, 'total', 'p99') });
     out[c] = {
       direct: side('direct'),
       gateway: side('gateway'),
-      overhead: { ttfbP50: diff('ttfb', 'p50'), ttfbP99: diff('ttfb', 'p99'), totalP50: diff('total', 'p50'), totalP99: diff('total', 'p99') },
+      overhead: overhead('gateway'),
+      ...(rounds[0].gatewayB ? { gatewayB: side('gatewayB'), overheadB: overhead('gatewayB') } : {}),
     };
   }
   return out;
@@ -609,6 +656,13 @@ function tableRows(R) {
       add(ph, 'p50 ms', fmt(x.direct.p50), fmt(x.gateway.p50), `+${fmt(x.overhead.p50)}`, c === 1 ? 'overhead ≤ 0.5' : '', c === 1 ? x.overhead.p50 <= 0.5 : null);
       add(ph, 'p99 ms', fmt(x.direct.p99), fmt(x.gateway.p99), `+${fmt(x.overhead.p99)}`);
       if (x.gateway.non200 || x.gateway.errors) add(ph, 'gateway non-200 / errors', '', `${x.gateway.non200} / ${x.gateway.errors}`, '', '0', false);
+      if (x.gatewayB) {
+        add(ph, 'API CPU ms per request: A / B', '', `${fmt(x.gateway.apiCpuMs, 3)} / ${fmt(x.gatewayB.apiCpuMs, 3)}`, `B/A ${fmt(x.gatewayB.apiCpuMs / x.gateway.apiCpuMs)}`);
+        add(`${ph} B`, 'req/s', '', fmtInt(x.gatewayB.rps), `${fmt((x.gatewayB.rps / x.direct.rps) * 100, 0)}% of direct`);
+        add(`${ph} B`, 'p50 ms', '', fmt(x.gatewayB.p50), `+${fmt(x.overheadB.p50)}`);
+        add(`${ph} B`, 'p99 ms', '', fmt(x.gatewayB.p99), `+${fmt(x.overheadB.p99)}`);
+        if (x.gatewayB.non200 || x.gatewayB.errors) add(`${ph} B`, 'non-200 / errors', '', `${x.gatewayB.non200} / ${x.gatewayB.errors}`, '');
+      }
     }
   }
   if (R.nonstream?.backend) {
@@ -632,6 +686,14 @@ function tableRows(R) {
       add(ph, 'total p99 ms', fmt(x.direct.totalP99), fmt(x.gateway.totalP99), `+${fmt(x.overhead.totalP99)}`);
       add(ph, 'streams/s', fmtInt(x.direct.rps), fmtInt(x.gateway.rps), `${fmt((x.gateway.rps / x.direct.rps) * 100, 0)}% of direct`);
       if (x.gateway.non200) add(ph, 'gateway non-200 / errors', '', String(x.gateway.non200), '', '0', false);
+      if (x.gatewayB) {
+        add(ph, 'API CPU ms per stream: A / B', '', `${fmt(x.gateway.apiCpuMs, 3)} / ${fmt(x.gatewayB.apiCpuMs, 3)}`, `B/A ${fmt(x.gatewayB.apiCpuMs / x.gateway.apiCpuMs)}`);
+        add(`${ph} B`, 'TTFB p50 ms', '', fmt(x.gatewayB.ttfbP50), `+${fmt(x.overheadB.ttfbP50)}`);
+        add(`${ph} B`, 'TTFB p99 ms', '', fmt(x.gatewayB.ttfbP99), `+${fmt(x.overheadB.ttfbP99)}`);
+        add(`${ph} B`, 'total p50 ms', '', fmt(x.gatewayB.totalP50), `+${fmt(x.overheadB.totalP50)}`);
+        add(`${ph} B`, 'streams/s', '', fmtInt(x.gatewayB.rps), `${fmt((x.gatewayB.rps / x.direct.rps) * 100, 0)}% of direct`);
+        if (x.gatewayB.non200) add(`${ph} B`, 'non-200 / errors', '', String(x.gatewayB.non200), '');
+      }
     }
   }
   if (R.ledger) {
@@ -694,6 +756,7 @@ async function main() {
   if (only.has('memory')) R.memory = await memoryPhase();
   if (only.has('reports')) R.reports = await reportsPhase();
   const rows = tableRows(R);
+  if (compare) log(`A = this checkout (${stack.commit()}${Object.keys(extraEnv).length ? ` ${flags.env}` : ''}); B = ${compare.label}`);
   printTable(rows);
   if (R.profile) printProfile(R.profile);
   const json = {
@@ -701,7 +764,7 @@ async function main() {
     finishedAt: new Date().toISOString(),
     commit: stack.commit(),
     machine: { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGb: Math.round(os.totalmem() / 2 ** 30), loadAvgBefore: loadBefore, loadAvgAfter: machineLoad('after') },
-    flags: { quick, only: [...only], env: extraEnv, apiNodeArgs: flags['api-node-args'] ?? null },
+    flags: { quick, only: [...only], env: extraEnv, apiNodeArgs: flags['api-node-args'] ?? null, compare: compare ? { label: compare.label, commit: compare.sha, env: compare.env } : null },
     config: CFG,
     table: rows,
     results: R,

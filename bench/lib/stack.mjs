@@ -3,7 +3,7 @@
 // fake upstream, an API-key rate limit and a hard team budget (so admission runs on every request),
 // then the fake upstream, the API and the worker(s) from dist/.
 import { Buffer } from 'node:buffer';
-import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import net from 'node:net';
 import { resolve } from 'node:path';
 import pg from 'pg';
@@ -33,6 +33,28 @@ export function needsBuild() {
       return e.name.endsWith('.ts') && !/\.(int-|e2e-)?spec\.ts$/.test(e.name) && statSync(p).mtimeMs > built;
     });
   return ['apps/api/src', 'libs/providers/src', 'libs/billing/src'].some((d) => existsSync(resolve(ROOT, d)) && newer(resolve(ROOT, d)));
+}
+
+/**
+ * The API of another commit, for `--compare <ref>`: its sources from `git archive` (nothing is
+ * registered in .git) in .tollgate/bench-compare/<sha>, built with this checkout's swc and
+ * node_modules. Reused while it exists. Returns the path of its main.js.
+ */
+export function compareBuild(ref) {
+  const sha = capture('git', ['rev-parse', '--verify', '--short', `${ref}^{commit}`]).stdout.trim();
+  if (!sha) throw new Error(`--compare: "${ref}" is not a commit`);
+  const dir = resolve(ROOT, '.tollgate', 'bench-compare', sha);
+  const main = resolve(dir, 'dist/apps/api/src/main.js');
+  if (existsSync(main)) return { sha, main };
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const archive = capture('git', ['archive', '--format=tar', sha, 'apps/api/src', 'libs/providers/src', 'libs/billing/src', '.swcrc'], { encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 });
+  if (archive.status !== 0) throw new Error(`--compare: git archive ${sha} failed: ${archive.stderr}`);
+  run('tar', ['-x', '-C', dir], { input: archive.stdout, stdio: ['pipe', 'inherit', 'inherit'] });
+  symlinkSync(resolve(ROOT, 'node_modules'), resolve(dir, 'node_modules'));
+  run(resolve(ROOT, 'node_modules', '.bin', 'swc'), ['apps/api/src', 'libs/providers/src', 'libs/billing/src', '-d', 'dist', '--copy-files', '--quiet'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+  log(`built the API of ${sha} for comparison in ${dir}`);
+  return { sha, main };
 }
 
 export function freePort() {
@@ -134,6 +156,15 @@ export class BenchStack {
     await waitForHttp(`${this.apiUrl}/health/ready`, { timeoutMs: 60_000, child: this.api.proc });
 
     await this.addProviderKey();
+    // `--compare` / `--compare-env`: a second API (B) on the same database, Redis and team, idle while A is measured.
+    if (this.opts.compare) {
+      const c = this.opts.compare;
+      this.apiBPort = await freePort();
+      this.apiBUrl = `http://127.0.0.1:${this.apiBPort}`;
+      this.apiB = this.spawn('api-b', [c.main ?? DIST.main], { ...this.env, ...c.env, PORT: String(this.apiBPort) });
+      await waitForHttp(`${this.apiBUrl}/health/ready`, { timeoutMs: 60_000, child: this.apiB.proc });
+      log(`API B (${c.label}) ready: ${this.apiBUrl}`);
+    }
     for (let i = 0; i < (this.opts.workers ?? 1); i++) this.startWorker();
     log(`stack ready: api ${this.apiUrl}, fake ${this.fakeUrl}, team ${this.demo.teamId}`);
   }
