@@ -4,7 +4,7 @@
 // ledger workers, the 30-day report over a seeded ledger and the API's memory over a long run.
 // Prints a table and writes bench/results/latest.json. See bench/README.md.
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -293,18 +293,30 @@ async function nonstreamPhase() {
   return out;
 }
 
-async function profilePhase() {
+/** A CPU profile of the API during 5 s of gateway load at c=16: non-stream, or stream (api-stream.cpuprofile). */
+async function profilePhase(kind) {
   const t = targets().gateway;
-  log('profile: CPU profile of the API during 5 s of gateway load at c=16');
+  const file = kind === 'stream' ? resolve(RESULTS_DIR, 'api-stream.cpuprofile') : profileFile;
+  log(`profile: CPU profile of the API during 5 s of ${kind} gateway load at c=16`);
+  // The preload always writes profileFile: keep the non-stream profile aside while the stream one is taken.
+  const keep = `${profileFile}.keep`;
+  if (kind === 'stream' && existsSync(profileFile)) renameSync(profileFile, keep);
   writeFileSync(`${profileFile}.start`, '');
   await sleep(300);
-  const r = await runAutocannon({ url: t.url, headers: t.headers, body: chatBody(t), connections: 16, duration: 5 });
+  const r =
+    kind === 'stream'
+      ? await runStream({ url: t.url, headers: t.headers, body: streamBody(t), concurrency: 16, durationMs: 5000 })
+      : await runAutocannon({ url: t.url, headers: t.headers, body: chatBody(t), connections: 16, duration: 5 });
   writeFileSync(`${profileFile}.stop`, '');
   await stack.waitUntil(async () => existsSync(profileFile), 20_000, 'the CPU profile');
   await sleep(500);
-  const summary = summariseProfile(profileFile, 25);
-  log(`  ${r.rps.toFixed(0)} req/s while profiling; profile in ${profileFile}`);
-  return { rps: r.rps, file: profileFile, ...summary };
+  if (file !== profileFile) {
+    renameSync(profileFile, file);
+    if (existsSync(keep)) renameSync(keep, profileFile);
+  }
+  const summary = summariseProfile(file, 25);
+  log(`  ${r.rps.toFixed(0)} ${kind === 'stream' ? 'streams' : 'req'}/s while profiling; profile in ${file}`);
+  return { kind, rps: r.rps, file, ...summary };
 }
 
 async function streamPhase() {
@@ -728,7 +740,7 @@ function printTable(rows) {
 }
 
 function printProfile(p) {
-  const lines = [`CPU profile of the API (${p.totalMs} ms busy, ${p.idleMs} ms idle, at ${fmtInt(p.rps)} req/s): self time by package`];
+  const lines = [`CPU profile of the API, ${p.kind} (${p.totalMs} ms busy, ${p.idleMs} ms idle, at ${fmtInt(p.rps)} ${p.kind === 'stream' ? 'streams' : 'req'}/s): self time by package`];
   for (const o of p.byOwner.slice(0, 15)) lines.push(`  ${String(o.pct).padStart(5)}%  ${o.owner}`);
   lines.push('top functions by self time');
   for (const f of p.byFunction.slice(0, 20)) lines.push(`  ${String(f.pct).padStart(5)}%  ${f.name}`);
@@ -750,8 +762,9 @@ async function main() {
   const R = {};
   R.features = await verifyFeatures();
   if (only.has('nonstream')) R.nonstream = await nonstreamPhase();
-  if (flags.profile) R.profile = await profilePhase();
+  if (flags.profile && only.has('nonstream')) R.profile = await profilePhase('nonstream');
   if (only.has('stream')) R.stream = await streamPhase();
+  if (flags.profile && only.has('stream')) R.profileStream = await profilePhase('stream');
   if (only.has('ledger')) R.ledger = await ledgerPhase();
   if (only.has('memory')) R.memory = await memoryPhase();
   if (only.has('reports')) R.reports = await reportsPhase();
@@ -759,6 +772,7 @@ async function main() {
   if (compare) log(`A = this checkout (${stack.commit()}${Object.keys(extraEnv).length ? ` ${flags.env}` : ''}); B = ${compare.label}`);
   printTable(rows);
   if (R.profile) printProfile(R.profile);
+  if (R.profileStream) printProfile(R.profileStream);
   const json = {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),

@@ -1,6 +1,6 @@
 // Preloaded into the API with `node --import` when `npm run bench -- --profile` is used. When the file
 // `<BENCH_CPU_PROF_FILE>.start` appears the V8 CPU profiler starts; when `<…>.stop` appears it stops
-// and writes BENCH_CPU_PROF_FILE (a .cpuprofile that Chrome DevTools opens). Files, not signals:
+// and writes BENCH_CPU_PROF_FILE (a .cpuprofile that Chrome DevTools opens), and it can start again. Files, not signals:
 // Nest's enableShutdownHooks() treats SIGUSR2 and friends as shutdown signals.
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
@@ -18,10 +18,11 @@ if (file) {
       session.post('Profiler.enable', () => session.post('Profiler.setSamplingInterval', { interval: 200 }, () => session.post('Profiler.start')));
     } else if (state === 'running' && existsSync(`${file}.stop`)) {
       rmSync(`${file}.stop`, { force: true });
-      state = 'done';
+      state = 'stopping';
       session.post('Profiler.stop', (err, res) => {
         if (!err) writeFileSync(file, JSON.stringify(res.profile));
         else process.stderr.write(`cpu profile failed: ${err.message}\n`);
+        state = 'idle';
       });
     }
   }, 100).unref();
