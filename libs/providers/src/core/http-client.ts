@@ -10,6 +10,12 @@ export const DEFAULT_TIMEOUTS = { connectMs: 10_000, idleMs: 120_000, totalMs: 6
 export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 /** Error bodies are only kept for redacted logs; no need for more. */
 export const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/**
+ * After a stream's terminal event the rest of the body (usually just the chunked-encoding end) is read
+ * off and dropped for at most this long / this many bytes, so the keep-alive connection stays usable.
+ */
+export const STREAM_TAIL_MS = 1000;
+export const STREAM_TAIL_BYTES = 64 * 1024;
 
 export interface UpstreamRequest {
   provider: ProviderId;
@@ -152,6 +158,8 @@ function errorCode(err: unknown): string | undefined {
 
 export class UpstreamResponse {
   private consumed = false;
+  private complete = false;
+  private released = false;
 
   constructor(
     readonly status: number,
@@ -187,11 +195,15 @@ export class UpstreamResponse {
     }
   }
 
-  /** Body bytes as they arrive; each chunk resets the idle timer. */
+  /**
+   * Body bytes as they arrive; each chunk resets the idle timer. A caller that stops early gets the body
+   * closed (the connection with it), unless it called markComplete() first.
+   */
   async *chunks(): AsyncGenerator<Uint8Array> {
     this.consumed = true;
     try {
-      for await (const chunk of this.body as AsyncIterable<Buffer>) {
+      // destroyOnReturn: false: close() decides, Node's iterator would destroy it with an AbortError.
+      for await (const chunk of this.body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
         this.guard.pauseIdle();
         yield chunk;
         this.guard.touch();
@@ -201,14 +213,41 @@ export class UpstreamResponse {
     }
   }
 
+  /**
+   * The provider's terminal event was read: what is left of the body is its end, so close() reads it off
+   * (for at most STREAM_TAIL_MS / STREAM_TAIL_BYTES) instead of destroying an unfinished body, which
+   * would close the keep-alive connection and build an AbortError with its stack for every stream.
+   */
+  markComplete(): void {
+    this.complete = true;
+  }
+
   /** Maps an error raised while iterating chunks(). */
   toError(err: unknown, streaming: boolean): ProviderError {
     return this.guard.toError(err, streaming);
   }
 
   close(): void {
+    if (this.released) return;
+    this.released = true;
     this.guard.dispose();
-    if (!this.body.destroyed) this.body.destroy();
+    const body = this.body;
+    if (body.destroyed || body.readableEnded) return;
+    // undici destroys an unfinished body with a RequestAbortedError: nobody else listens any more
+    body.on('error', () => undefined);
+    if (!this.complete) {
+      body.destroy();
+      return;
+    }
+    let bytes = 0;
+    const timer = setTimeout(() => body.destroy(), STREAM_TAIL_MS);
+    timer.unref();
+    body.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > STREAM_TAIL_BYTES) body.destroy();
+    });
+    body.once('close', () => clearTimeout(timer));
+    body.resume();
   }
 
   get isConsumed(): boolean {

@@ -34,7 +34,10 @@ export async function* runSseStream(res: UpstreamResponse, t: StreamTranslator):
         yielded = true;
         yield e;
       }
-      if (t.done) break;
+      if (t.done) {
+        res.markComplete();
+        break;
+      }
     }
     for (const e of t.finish()) {
       yielded = true;
