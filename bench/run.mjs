@@ -134,6 +134,11 @@ const targets = () => ({
     headers: { authorization: `Bearer ${PROVIDER_KEY}` },
     model: (m) => m,
   },
+  floor: {
+    url: `${stack.floorUrl}/v1/chat/completions`,
+    headers: { authorization: `Bearer ${PROVIDER_KEY}` },
+    model: (m) => m,
+  },
   ...(stack.apiBUrl
     ? {
         gatewayB: {
@@ -144,15 +149,18 @@ const targets = () => ({
       }
     : {}),
 });
-/** The sides of every round: direct, A and (with --compare) B; each round starts one further along. */
-const SIDES = () => (stack.apiBUrl ? ['direct', 'gateway', 'gatewayB'] : ['direct', 'gateway']);
+/**
+ * The sides of every round: direct, A, (with --compare) B, and the floor (a bare Node proxy to the same
+ * fake, bench/lib/floor-proxy.mjs); each round starts one further along.
+ */
+const SIDES = () => (stack.apiBUrl ? ['direct', 'gateway', 'gatewayB', 'floor'] : ['direct', 'gateway', 'floor']);
 const roundOrder = (r) => {
   const sides = SIDES();
   const k = r % sides.length;
   return [...sides.slice(k), ...sides.slice(0, k)];
 };
-/** The API process serving a gateway side (for its CPU time per request). */
-const apiPid = (side) => (side === 'gatewayB' ? stack.apiB.proc.pid : side === 'gateway' ? stack.api.proc.pid : null);
+/** The process serving a side other than direct (for its CPU time per request: `apiCpuMs`). */
+const apiPid = (side) => ({ gateway: stack.api.proc.pid, gatewayB: stack.apiB?.proc.pid, floor: stack.floor.proc.pid })[side] ?? null;
 /** Runs one side's load; for a gateway side also the CPU ms its API process spent per request. */
 async function measured(side, load) {
   const pid = apiPid(side);
@@ -201,6 +209,7 @@ async function backendCounters(redis) {
 async function warmup() {
   const t = targets();
   await runAutocannon({ url: t.direct.url, headers: t.direct.headers, body: chatBody(t.direct), connections: 16, duration: 1 });
+  await runAutocannon({ url: t.floor.url, headers: t.floor.headers, body: chatBody(t.floor), connections: 16, duration: 1 });
   await runAutocannon({ url: t.gateway.url, headers: t.gateway.headers, body: chatBody(t.gateway), connections: 16, duration: 2 });
   if (t.gatewayB) await runAutocannon({ url: t.gatewayB.url, headers: t.gatewayB.headers, body: chatBody(t.gatewayB), connections: 16, duration: 3 });
   const redis = new Redis(stack.services.REDIS_URL);
@@ -270,7 +279,7 @@ async function nonstreamPhase() {
       }
       rounds.push(round);
       const gw = (s, name) => ` | ${name} ${round[s].rps.toFixed(0)} req/s p50 ${round[s].latency.p50.toFixed(2)} ms, API CPU ${fmt(round[s].apiCpuMs, 3)} ms/req` + (describeStatuses(round[s].statuses) ? ` (${describeStatuses(round[s].statuses)} non-200)` : '');
-      log(`  c=${c} round ${r + 1}: direct ${round.direct.rps.toFixed(0)} req/s p50 ${round.direct.latency.p50.toFixed(2)} ms${gw('gateway', 'gateway')}${round.gatewayB ? gw('gatewayB', 'B') : ''}`);
+      log(`  c=${c} round ${r + 1}: direct ${round.direct.rps.toFixed(0)} req/s p50 ${round.direct.latency.p50.toFixed(2)} ms${gw('gateway', 'gateway')}${round.gatewayB ? gw('gatewayB', 'B') : ''}${gw('floor', 'floor').replace('API CPU', 'CPU')}`);
     }
     const side = (s) => ({
       rps: median(rounds.map((x) => x[s].rps)),
@@ -287,6 +296,8 @@ async function nonstreamPhase() {
       gateway: side('gateway'),
       overhead: overhead('gateway'),
       ...(rounds[0].gatewayB ? { gatewayB: side('gatewayB'), overheadB: overhead('gatewayB') } : {}),
+      floor: side('floor'),
+      overheadFloor: overhead('floor'),
       rounds: rounds.map((x) => Object.fromEntries(Object.entries(x).map(([k, v]) => [k, perRound(v)]))),
     };
   }
@@ -324,6 +335,7 @@ async function streamPhase() {
   const t0 = targets();
   await runStream({ url: t0.gateway.url, headers: t0.gateway.headers, body: streamBody(t0.gateway), concurrency: 16, durationMs: 2000 });
   await runStream({ url: t0.direct.url, headers: t0.direct.headers, body: streamBody(t0.direct), concurrency: 16, durationMs: 1000 });
+  await runStream({ url: t0.floor.url, headers: t0.floor.headers, body: streamBody(t0.floor), concurrency: 16, durationMs: 1000 });
   if (t0.gatewayB) await runStream({ url: t0.gatewayB.url, headers: t0.gatewayB.headers, body: streamBody(t0.gatewayB), concurrency: 16, durationMs: 2000 });
   const out = {};
   for (const c of CFG.concurrencies) {
@@ -336,7 +348,7 @@ async function streamPhase() {
       }
       rounds.push(round);
       const gw = (s, name) => ` | ${name} ${round[s].ttfb.p50.toFixed(2)} ms (${round[s].rps.toFixed(0)} streams/s, API CPU ${fmt(round[s].apiCpuMs, 3)} ms/stream)`;
-      log(`  c=${c} round ${r + 1}: TTFB p50 direct ${round.direct.ttfb.p50.toFixed(2)} ms${gw('gateway', 'gateway')}${round.gatewayB ? gw('gatewayB', 'B') : ''}`);
+      log(`  c=${c} round ${r + 1}: TTFB p50 direct ${round.direct.ttfb.p50.toFixed(2)} ms${gw('gateway', 'gateway')}${round.gatewayB ? gw('gatewayB', 'B') : ''}${gw('floor', 'floor').replace('API CPU', 'CPU')}`);
     }
     const side = (s) => ({
       rps: median(rounds.map((x) => x[s].rps)),
@@ -354,6 +366,8 @@ async function streamPhase() {
       gateway: side('gateway'),
       overhead: overhead('gateway'),
       ...(rounds[0].gatewayB ? { gatewayB: side('gatewayB'), overheadB: overhead('gatewayB') } : {}),
+      floor: side('floor'),
+      overheadFloor: overhead('floor'),
     };
   }
   return out;
@@ -675,6 +689,12 @@ function tableRows(R) {
         add(`${ph} B`, 'p99 ms', '', fmt(x.gatewayB.p99), `+${fmt(x.overheadB.p99)}`);
         if (x.gatewayB.non200 || x.gatewayB.errors) add(`${ph} B`, 'non-200 / errors', '', `${x.gatewayB.non200} / ${x.gatewayB.errors}`, '');
       }
+      if (x.floor) {
+        add(`${ph} floor`, 'req/s', '', fmtInt(x.floor.rps), `${fmt((x.floor.rps / x.direct.rps) * 100, 0)}% of direct`);
+        add(`${ph} floor`, 'p50 ms', '', fmt(x.floor.p50), `+${fmt(x.overheadFloor.p50)}`);
+        add(`${ph} floor`, 'CPU ms per request: gateway API / floor', '', `${fmt(x.gateway.apiCpuMs, 3)} / ${fmt(x.floor.apiCpuMs, 3)}`, `gateway/floor ${fmt(x.gateway.apiCpuMs / x.floor.apiCpuMs)}`);
+        if (x.floor.non200 || x.floor.errors) add(`${ph} floor`, 'non-200 / errors', '', `${x.floor.non200} / ${x.floor.errors}`, '');
+      }
     }
   }
   if (R.nonstream?.backend) {
@@ -683,8 +703,8 @@ function tableRows(R) {
     add('non-stream (info)', 'Postgres xacts per request', '', fmt(b.pgTransactionsPerRequest), '');
     for (const [name, ms] of Object.entries(b.cpuMsPerRequest ?? {})) add('non-stream (info)', `CPU ms per request: ${name}`, '', fmt(ms), '');
     if (b.floor) {
-      add('non-stream (info)', 'floor c=16: GET /health/live req/s (API CPU ms)', '', `${fmtInt(b.floor.live.rps)} (${fmt(b.floor.live.apiCpuMs)})`, '');
-      add('non-stream (info)', 'floor c=16: GET /v1/key req/s (API CPU ms)', '', `${fmtInt(b.floor.key.rps)} (${fmt(b.floor.key.apiCpuMs)})`, '');
+      add('non-stream (info)', 'framework c=16: GET /health/live req/s (API CPU ms)', '', `${fmtInt(b.floor.live.rps)} (${fmt(b.floor.live.apiCpuMs)})`, '');
+      add('non-stream (info)', 'framework c=16: GET /v1/key req/s (API CPU ms)', '', `${fmtInt(b.floor.key.rps)} (${fmt(b.floor.key.apiCpuMs)})`, '');
     }
   }
   if (R.stream) {
@@ -705,6 +725,12 @@ function tableRows(R) {
         add(`${ph} B`, 'total p50 ms', '', fmt(x.gatewayB.totalP50), `+${fmt(x.overheadB.totalP50)}`);
         add(`${ph} B`, 'streams/s', '', fmtInt(x.gatewayB.rps), `${fmt((x.gatewayB.rps / x.direct.rps) * 100, 0)}% of direct`);
         if (x.gatewayB.non200) add(`${ph} B`, 'non-200 / errors', '', String(x.gatewayB.non200), '');
+      }
+      if (x.floor) {
+        add(`${ph} floor`, 'TTFB p50 ms', '', fmt(x.floor.ttfbP50), `+${fmt(x.overheadFloor.ttfbP50)}`);
+        add(`${ph} floor`, 'streams/s', '', fmtInt(x.floor.rps), `${fmt((x.floor.rps / x.direct.rps) * 100, 0)}% of direct`);
+        add(`${ph} floor`, 'CPU ms per stream: gateway API / floor', '', `${fmt(x.gateway.apiCpuMs, 3)} / ${fmt(x.floor.apiCpuMs, 3)}`, `gateway/floor ${fmt(x.gateway.apiCpuMs / x.floor.apiCpuMs)}`);
+        if (x.floor.non200) add(`${ph} floor`, 'non-200 / errors', '', String(x.floor.non200), '');
       }
     }
   }

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, sym
 import net from 'node:net';
 import { resolve } from 'node:path';
 import pg from 'pg';
-import { buildApi } from '../../scripts/lib/build.mjs';
+import { API_SOURCES, buildApi } from '../../scripts/lib/build.mjs';
 import { ROOT, capture, log, run, sleep, startChild, stopChild, waitForHttp } from '../../scripts/lib/proc.mjs';
 import { profileDir, startServices, stopServices } from '../../scripts/lib/services.mjs';
 
@@ -48,12 +48,11 @@ export function compareBuild(ref) {
   if (existsSync(main)) return { sha, main };
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const archive = capture('git', ['archive', '--format=tar', sha, 'apps/api/src', 'libs/providers/src', 'libs/billing/src', '.swcrc'], { encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 });
+  const archive = capture('git', ['archive', '--format=tar', sha, ...API_SOURCES, '.swcrc'], { encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 });
   if (archive.status !== 0) throw new Error(`--compare: git archive ${sha} failed: ${archive.stderr}`);
   run('tar', ['-x', '-C', dir], { input: archive.stdout, stdio: ['pipe', 'inherit', 'inherit'] });
   symlinkSync(resolve(ROOT, 'node_modules'), resolve(dir, 'node_modules'));
-  run(resolve(ROOT, 'node_modules', '.bin', 'swc'), ['apps/api/src', 'libs/providers/src', 'libs/billing/src', '-d', 'dist', '--copy-files', '--quiet'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
-  log(`built the API of ${sha} for comparison in ${dir}`);
+  buildApi(dir);
   return { sha, main };
 }
 
@@ -144,6 +143,11 @@ export class BenchStack {
 
     this.fake = this.spawn('fake', [resolve(import.meta.dirname, 'fake-upstream.mjs')], { ...this.env, PORT: String(this.fakePort) });
     await waitForHttp(`${this.fakeUrl}/v1/models`, { timeoutMs: 20_000, expectStatus: 401, child: this.fake.proc });
+    // The floor: a bare Node proxy to the same fake, measured in the same rounds (floor-proxy.mjs).
+    this.floorPort = await freePort();
+    this.floorUrl = `http://127.0.0.1:${this.floorPort}`;
+    this.floor = this.spawn('floor', [resolve(import.meta.dirname, 'floor-proxy.mjs')], { PATH: process.env.PATH, PORT: String(this.floorPort), UPSTREAM_URL: this.fakeUrl });
+    await waitForHttp(`${this.floorUrl}/`, { timeoutMs: 20_000, child: this.floor.proc });
 
     const apiArgs = [...(this.opts.apiNodeArgs ?? [])];
     if (this.opts.profileFile) apiArgs.push('--import', resolve(import.meta.dirname, 'cpu-prof-preload.mjs'));
@@ -166,7 +170,7 @@ export class BenchStack {
       log(`API B (${c.label}) ready: ${this.apiBUrl}`);
     }
     for (let i = 0; i < (this.opts.workers ?? 1); i++) this.startWorker();
-    log(`stack ready: api ${this.apiUrl}, fake ${this.fakeUrl}, team ${this.demo.teamId}`);
+    log(`stack ready: api ${this.apiUrl}, fake ${this.fakeUrl}, floor proxy ${this.floorUrl}, team ${this.demo.teamId}`);
   }
 
   spawn(name, args, env) {
