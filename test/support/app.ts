@@ -10,6 +10,8 @@ export interface TestApp {
   app: NestExpressApplication;
   url: string;
   db: TestDatabase;
+  /** The worker's module in the same process (`withWorker`), for suites that call its services. */
+  worker?: INestApplicationContext;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function startTestApp(label: string, env: Record<string, string> = 
     app,
     url,
     db,
+    worker,
     close: async () => {
       await worker?.close();
       await app.close();

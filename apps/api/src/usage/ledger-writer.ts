@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { PriceBook } from '../pricing/price-book.service';
 import type { UsageEvent } from './usage-event';
 
@@ -40,8 +40,33 @@ function clampCount(n: unknown): number {
 }
 
 /**
- * Writes ledger rows and their daily rollups in one transaction. Insert-or-ignore on the request
- * id: a redelivered event changes nothing, and only newly inserted rows reach the rollups.
+ * Sums the rows of `inserted` into usage_rollup_daily (one row per team, UTC day, member, key, provider,
+ * model), in key order: concurrent batches then take the rollup rows' locks in the same order and
+ * wait for each other instead of deadlocking.
+ */
+const ROLLUP_UPSERT = `INSERT INTO usage_rollup_daily AS r (team_id, day, membership_id, api_key_id, provider, model, requests, input_tokens, cached_input_tokens,
+                                    cache_write_tokens, output_tokens, reasoning_tokens, cost_nano_usd, fee_nano_usd, unpriced_requests)
+         SELECT team_id, (started_at AT TIME ZONE 'UTC')::date, membership_id, api_key_id, coalesce(provider, ''), coalesce(served_model, requested_model),
+                count(*), sum(input_tokens), sum(cached_input_tokens), sum(cache_write_tokens), sum(output_tokens), sum(reasoning_tokens),
+                sum(cost_nano_usd), sum(fee_nano_usd), count(*) FILTER (WHERE unpriced)
+           FROM inserted
+          GROUP BY 1, 2, 3, 4, 5, 6
+          ORDER BY 1, 2, 3, 4, 5, 6
+         ON CONFLICT (team_id, day, membership_id, api_key_id, provider, model) DO UPDATE SET
+           requests = r.requests + excluded.requests,
+           input_tokens = r.input_tokens + excluded.input_tokens,
+           cached_input_tokens = r.cached_input_tokens + excluded.cached_input_tokens,
+           cache_write_tokens = r.cache_write_tokens + excluded.cache_write_tokens,
+           output_tokens = r.output_tokens + excluded.output_tokens,
+           reasoning_tokens = r.reasoning_tokens + excluded.reasoning_tokens,
+           cost_nano_usd = r.cost_nano_usd + excluded.cost_nano_usd,
+           fee_nano_usd = r.fee_nano_usd + excluded.fee_nano_usd,
+           unpriced_requests = r.unpriced_requests + excluded.unpriced_requests`;
+
+/**
+ * Writes ledger rows and their daily rollups in one statement (so one transaction and one round trip):
+ * insert-or-ignore on the request id, and the rollups summed from what the insert returned, so a
+ * redelivered event changes nothing and only newly inserted rows reach the rollups.
  */
 @Injectable()
 export class LedgerWriter {
@@ -100,36 +125,20 @@ export class LedgerWriter {
       const b = i * COLUMNS.length;
       return `(${COLUMNS.map((c, j) => `$${b + j + 1}${c === 'attempts' ? '::jsonb' : ''}`).join(',')})`;
     });
-    return this.db.transaction(async (em) => {
-      const inserted: Array<{ request_id: string }> = await em.query(
-        `INSERT INTO usage_ledger (${COLUMNS.join(',')}) VALUES ${tuples.join(',')} ON CONFLICT (request_id) DO NOTHING RETURNING request_id`,
-        values,
-      );
-      if (inserted.length > 0) await this.rollup(em, inserted.map((r) => r.request_id));
-      return inserted.length;
-    });
-  }
-
-  private async rollup(em: EntityManager, requestIds: string[]): Promise<void> {
-    await em.query(
-      `INSERT INTO usage_rollup_daily AS r (team_id, day, membership_id, api_key_id, provider, model, requests, input_tokens, cached_input_tokens,
-                                       cache_write_tokens, output_tokens, reasoning_tokens, cost_nano_usd, fee_nano_usd, unpriced_requests)
-       SELECT team_id, (started_at AT TIME ZONE 'UTC')::date, membership_id, api_key_id, coalesce(provider, ''), coalesce(served_model, requested_model),
-              count(*), sum(input_tokens), sum(cached_input_tokens), sum(cache_write_tokens), sum(output_tokens), sum(reasoning_tokens),
-              sum(cost_nano_usd), sum(fee_nano_usd), count(*) FILTER (WHERE unpriced)
-         FROM usage_ledger WHERE request_id = ANY($1)
-        GROUP BY 1, 2, 3, 4, 5, 6
-       ON CONFLICT (team_id, day, membership_id, api_key_id, provider, model) DO UPDATE SET
-         requests = r.requests + excluded.requests,
-         input_tokens = r.input_tokens + excluded.input_tokens,
-         cached_input_tokens = r.cached_input_tokens + excluded.cached_input_tokens,
-         cache_write_tokens = r.cache_write_tokens + excluded.cache_write_tokens,
-         output_tokens = r.output_tokens + excluded.output_tokens,
-         reasoning_tokens = r.reasoning_tokens + excluded.reasoning_tokens,
-         cost_nano_usd = r.cost_nano_usd + excluded.cost_nano_usd,
-         fee_nano_usd = r.fee_nano_usd + excluded.fee_nano_usd,
-         unpriced_requests = r.unpriced_requests + excluded.unpriced_requests`,
-      [requestIds],
+    // Data-modifying CTEs run once and to completion whatever the outer query reads; `rolled` sees
+    // exactly the rows `inserted` returned (ON CONFLICT DO NOTHING returns none for known ids).
+    const [row]: Array<{ inserted: number }> = await this.db.query(
+      `WITH inserted AS (
+         INSERT INTO usage_ledger (${COLUMNS.join(',')}) VALUES ${tuples.join(',')}
+         ON CONFLICT (request_id) DO NOTHING
+         RETURNING team_id, started_at, membership_id, api_key_id, provider, served_model, requested_model, input_tokens, cached_input_tokens,
+                   cache_write_tokens, output_tokens, reasoning_tokens, cost_nano_usd, fee_nano_usd, unpriced
+       ), rolled AS (
+         ${ROLLUP_UPSERT}
+       )
+       SELECT count(*)::int AS inserted FROM inserted`,
+      values,
     );
+    return row?.inserted ?? 0;
   }
 }
