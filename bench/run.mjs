@@ -31,6 +31,7 @@ const { values: flags } = parseArgs({
     workers: { type: 'string', default: '1' },
     'worker-concurrency': { type: 'string' },
     profile: { type: 'boolean', default: false },
+    'profile-concurrency': { type: 'string' },
     'api-node-args': { type: 'string' },
     env: { type: 'string' },
     compare: { type: 'string' },
@@ -42,7 +43,7 @@ const { values: flags } = parseArgs({
 });
 if (flags.help) {
   process.stdout.write(`usage: npm run bench -- [--quick] [--only ${PHASES.join(',')}] [--rounds N] [--seconds S] [--requests N]
-       [--rows N] [--events N] [--workers N] [--worker-concurrency N] [--profile] [--api-node-args="--flag …"] [--env "KEY=VALUE …"] [--build | --no-build]
+       [--rows N] [--events N] [--workers N] [--worker-concurrency N] [--profile] [--profile-concurrency N] [--api-node-args="--flag …"] [--env "KEY=VALUE …"] [--build | --no-build]
        [--compare <git ref>] [--compare-env "KEY=VALUE …"]
 see bench/README.md\n`);
   process.exit(0);
@@ -304,11 +305,15 @@ async function nonstreamPhase() {
   return out;
 }
 
-/** A CPU profile of the API during 5 s of gateway load at c=16: non-stream, or stream (api-stream.cpuprofile). */
+/**
+ * A CPU profile of the API during 5 s of gateway load at c=16 (`--profile-concurrency N`): non-stream,
+ * or stream (api-stream.cpuprofile).
+ */
 async function profilePhase(kind) {
   const t = targets().gateway;
+  const c = Math.max(1, Number(flags['profile-concurrency'] ?? 16));
   const file = kind === 'stream' ? resolve(RESULTS_DIR, 'api-stream.cpuprofile') : profileFile;
-  log(`profile: CPU profile of the API during 5 s of ${kind} gateway load at c=16`);
+  log(`profile: CPU profile of the API during 5 s of ${kind} gateway load at c=${c}`);
   // The preload always writes profileFile: keep the non-stream profile aside while the stream one is taken.
   const keep = `${profileFile}.keep`;
   if (kind === 'stream' && existsSync(profileFile)) renameSync(profileFile, keep);
@@ -316,8 +321,8 @@ async function profilePhase(kind) {
   await sleep(300);
   const r =
     kind === 'stream'
-      ? await runStream({ url: t.url, headers: t.headers, body: streamBody(t), concurrency: 16, durationMs: 5000 })
-      : await runAutocannon({ url: t.url, headers: t.headers, body: chatBody(t), connections: 16, duration: 5 });
+      ? await runStream({ url: t.url, headers: t.headers, body: streamBody(t), concurrency: c, durationMs: 5000 })
+      : await runAutocannon({ url: t.url, headers: t.headers, body: chatBody(t), connections: c, duration: 5 });
   writeFileSync(`${profileFile}.stop`, '');
   await stack.waitUntil(async () => existsSync(profileFile), 20_000, 'the CPU profile');
   await sleep(500);
