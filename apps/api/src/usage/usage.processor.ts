@@ -13,7 +13,7 @@ const BATCH_WAIT_MS = 10;
 
 /**
  * Thin processor: usage jobs are gathered for a few milliseconds and written in one batch
- * (one INSERT, one rollup upsert, one commit); each job completes when its batch has committed.
+ * (one statement: the ledger INSERT and the rollup upsert); each job completes when its batch has committed.
  */
 @Injectable()
 export class UsageProcessor implements OnApplicationBootstrap {
