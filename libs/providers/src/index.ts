@@ -34,6 +34,7 @@ export {
   type ToolMessage,
   type UserMessage,
 } from './core/adapter.types';
+export { AbortLatch, type CallSignal } from './core/abort';
 export {
   ProviderError,
   isProviderError,

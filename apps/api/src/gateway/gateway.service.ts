@@ -7,6 +7,7 @@ import {
   ProviderError,
   getAdapter,
   isProviderError,
+  type CallSignal,
   type ChatResult,
   type ProviderId,
 } from '@tollgate/providers';
@@ -30,7 +31,7 @@ export interface RequestScope {
   startedAtIso: string;
   deadline: number;
   /** Aborted when the client goes away or the deadline passes. */
-  signal: AbortSignal;
+  signal: CallSignal;
   attempts: UsageAttempt[];
   served?: { target: Target; key: RingKey };
   firstByteAt?: number;
@@ -43,7 +44,7 @@ export interface OpenedStream {
   rest: AsyncIterator<ChatStreamEvent>;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
+const sleep = (ms: number, signal: CallSignal) =>
   new Promise<void>((resolve) => {
     const t = setTimeout(resolve, ms);
     signal.addEventListener('abort', () => {

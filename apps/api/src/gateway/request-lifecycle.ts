@@ -1,5 +1,5 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import type { NormalizedUsage } from '@tollgate/providers';
+import { AbortLatch, type NormalizedUsage } from '@tollgate/providers';
 import type { ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { ApiKeyAuthContext } from '../auth/auth-context';
@@ -60,16 +60,17 @@ export class RequestLifecycle implements OnApplicationBootstrap {
     const requestId = (res.getHeader('x-request-id') as string | undefined) ?? randomUUID();
     const startedAt = performance.now();
     const startedAtIso = new Date().toISOString();
-    const controller = new AbortController();
+    // Not an AbortController: see AbortLatch (an AbortSignal costs ~5 µs to set up).
+    const latch = new AbortLatch();
     let gone = false;
     let done = false;
     res.on('close', () => {
       if (!done && !res.writableFinished) {
         gone = true;
-        if (!info.stream) controller.abort();
+        if (!info.stream) latch.abort();
       }
     });
-    const deadlineTimer = setTimeout(() => controller.abort(), this.totalTimeoutMs);
+    const deadlineTimer = setTimeout(() => latch.abort(), this.totalTimeoutMs);
     deadlineTimer.unref();
     const scope: RequestScope = {
       requestId,
@@ -78,7 +79,7 @@ export class RequestLifecycle implements OnApplicationBootstrap {
       startedAt,
       startedAtIso,
       deadline: Date.now() + this.totalTimeoutMs,
-      signal: controller.signal,
+      signal: latch,
       attempts: [],
       committed: false,
     };
@@ -165,7 +166,7 @@ export class RequestLifecycle implements OnApplicationBootstrap {
           let timer: NodeJS.Timeout | undefined;
           const timeout = new Promise<'timeout'>((r) => {
             timer = setTimeout(() => {
-              controller.abort();
+              latch.abort();
               r('timeout');
             }, ms);
           });

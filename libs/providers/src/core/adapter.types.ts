@@ -5,6 +5,8 @@
  * its vendor's wire format. Usage is normalised into {@link NormalizedUsage}.
  */
 
+import type { CallSignal } from './abort';
+
 export type ProviderId =
   | 'openai'
   | 'anthropic'
@@ -55,7 +57,7 @@ export interface CallContext {
   /** From server config only; the adapter never takes one from the request. See DEFAULT_BASE_URLS. */
   baseUrl: string;
   /** Client disconnect / deadline. Aborting rejects with ProviderError code 'aborted'. */
-  signal?: AbortSignal;
+  signal?: CallSignal;
   timeouts?: CallTimeouts;
   /** OpenAI only. */
   organization?: string;

@@ -1,5 +1,6 @@
 import { Pool, type Dispatcher } from 'undici';
 import { isIP } from 'node:net';
+import { AbortLatch } from './abort';
 import type { CallContext, ProviderId } from './adapter.types';
 import { EgressBlockedError, guardedLookup, isPrivateAddress } from './egress';
 import { ProviderError, type HeaderBag } from './errors';
@@ -60,10 +61,16 @@ export async function closeAllPools(): Promise<void> {
 type AbortReason = 'idle' | 'total' | 'client';
 
 class CallGuard {
-  readonly controller = new AbortController();
+  /** Handed to undici as the request's signal (it takes any EventTarget-like object). */
+  readonly latch = new AbortLatch();
   reason: AbortReason | null = null;
   private readonly idleMs: number;
-  private idleTimer: NodeJS.Timeout | undefined;
+  /** One timer for the whole call, pushed back with refresh() on every chunk instead of re-created. */
+  private readonly idleTimer: NodeJS.Timeout;
+  /** While the consumer holds a chunk: the idle timer, if it fires, only re-arms. */
+  private idlePaused = false;
+  /** refresh() would bring a cleared timer back. */
+  private disposed = false;
   private readonly totalTimer: NodeJS.Timeout;
   private readonly onClientAbort = (): void => this.abort('client');
 
@@ -73,31 +80,37 @@ class CallGuard {
   ) {
     this.idleMs = ctx.timeouts?.idleMs ?? DEFAULT_TIMEOUTS.idleMs;
     this.totalTimer = setTimeout(() => this.abort('total'), ctx.timeouts?.totalMs ?? DEFAULT_TIMEOUTS.totalMs);
+    this.idleTimer = setTimeout(() => this.onIdle(), this.idleMs);
     ctx.signal?.addEventListener('abort', this.onClientAbort, { once: true });
-    this.touch();
   }
 
   abort(reason: AbortReason): void {
     if (this.reason) return;
     this.reason = reason;
     this.dispose();
-    this.controller.abort(new Error(`tollgate:${reason}`));
+    this.latch.abort(new Error(`tollgate:${reason}`));
+  }
+
+  private onIdle(): void {
+    if (this.reason || this.disposed) return;
+    if (this.idlePaused) this.idleTimer.refresh();
+    else this.abort('idle');
   }
 
   /** While the consumer holds a chunk we are not waiting on upstream: no idle clock. */
   pauseIdle(): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
+    this.idlePaused = true;
   }
 
   touch(): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    if (this.reason) return;
-    this.idleTimer = setTimeout(() => this.abort('idle'), this.idleMs);
+    if (this.reason || this.disposed) return;
+    this.idlePaused = false;
+    this.idleTimer.refresh();
   }
 
   dispose(): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.disposed = true;
+    clearTimeout(this.idleTimer);
     clearTimeout(this.totalTimer);
     this.ctx.signal?.removeEventListener('abort', this.onClientAbort);
   }
@@ -168,31 +181,47 @@ export class UpstreamResponse {
     private readonly guard: CallGuard,
   ) {}
 
-  /** Reads the whole body (non-stream responses, error bodies). */
-  async readText(maxBytes = MAX_RESPONSE_BYTES): Promise<string> {
+  /**
+   * Reads the whole body (non-stream responses, error bodies). With listeners rather than `for await`:
+   * Node's async iterator over a stream costs an end-of-stream watcher and a promise per chunk, ~4 µs
+   * of API CPU per gateway request.
+   */
+  readText(maxBytes = MAX_RESPONSE_BYTES): Promise<string> {
     this.consumed = true;
-    const parts: Buffer[] = [];
-    let size = 0;
-    try {
-      for await (const chunk of this.body as AsyncIterable<Buffer>) {
+    const body = this.body;
+    return new Promise<string>((resolve, reject) => {
+      const parts: Buffer[] = [];
+      let size = 0;
+      let settled = false;
+      const settle = (err: unknown, text = ''): void => {
+        if (settled) return;
+        settled = true;
+        body.off('data', onData);
+        body.off('end', onEnd);
+        body.off('error', onError);
+        body.off('close', onClose);
+        this.close();
+        if (err === null) resolve(text);
+        else reject(this.guard.toError(err, false));
+      };
+      const onData = (chunk: Buffer): void => {
         this.guard.touch();
         size += chunk.length;
         if (size > maxBytes) {
-          throw new ProviderError({
-            code: 'upstream_error',
-            provider: this.guard.provider,
-            detail: 'response_too_large',
-            httpStatus: this.status,
-          });
-        }
-        parts.push(chunk);
-      }
-      return Buffer.concat(parts).toString('utf8');
-    } catch (err) {
-      throw this.guard.toError(err, false);
-    } finally {
-      this.close();
-    }
+          settle(new ProviderError({ code: 'upstream_error', provider: this.guard.provider, detail: 'response_too_large', httpStatus: this.status }));
+        } else parts.push(chunk);
+      };
+      const onEnd = (): void => settle(null, parts.length === 1 ? parts[0].toString('utf8') : Buffer.concat(parts).toString('utf8'));
+      const onError = (err: Error): void => settle(err);
+      // Destroyed without an error and without its end (the socket went away under it).
+      const onClose = (): void => settle(body.errored ?? prematureClose());
+      if (body.errored) return settle(body.errored);
+      if (body.destroyed) return settle(prematureClose());
+      body.on('data', onData);
+      body.once('end', onEnd);
+      body.once('error', onError);
+      body.once('close', onClose);
+    });
   }
 
   /**
@@ -255,6 +284,10 @@ export class UpstreamResponse {
   }
 }
 
+function prematureClose(): Error {
+  return Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+}
+
 /**
  * Sends one request. Never follows redirects (undici Pool has no redirect handling; a 3xx comes back
  * as a response and the adapters turn it into an error). Rejects only with ProviderError.
@@ -294,7 +327,8 @@ export async function sendRequest(req: UpstreamRequest, ctx: CallContext): Promi
       method: req.method,
       headers,
       body: req.body ?? null,
-      signal: guard.controller.signal,
+      // AbortLatch, not AbortSignal: undici only needs addEventListener / aborted / reason (lib/api/abort-signal.js).
+      signal: guard.latch as unknown as AbortSignal,
       headersTimeout: backstop,
       bodyTimeout: backstop,
     });
