@@ -107,8 +107,12 @@ export class ModelRouter implements OnModuleInit, OnModuleDestroy {
 
   /** Keys usable now for a provider, in the order to try them. */
   async keysFor(teamId: string, provider: string, now = Date.now()): Promise<RingKey[]> {
-    const all = (await this.ring.keysFor(teamId)).filter((k) => k.provider === provider);
-    const usable = all.filter((k) => k.status === 'active' || k.status === 'unverified' || (k.status === 'cooling_down' && (k.cooldownUntil ?? 0) <= now));
+    const usable: RingKey[] = [];
+    for (const k of await this.ring.keysFor(teamId)) {
+      if (k.provider !== provider) continue;
+      if (k.status === 'active' || k.status === 'unverified' || (k.status === 'cooling_down' && (k.cooldownUntil ?? 0) <= now)) usable.push(k);
+    }
+    if (usable.length <= 1) return usable; // the common case: nothing to order
     const byPriority = new Map<number, RingKey[]>();
     for (const k of usable) byPriority.set(k.priority, [...(byPriority.get(k.priority) ?? []), k]);
     return [...byPriority.keys()].sort((a, b) => b - a).flatMap((p) => shuffleWeighted(byPriority.get(p) ?? []));

@@ -281,8 +281,8 @@ export class AdmissionService implements OnModuleInit, OnModuleDestroy, BeforeAp
       reservationId: input.requestId,
       reservedNanoUsd: reserve,
       reservedTokens: tokens,
-      budgetKeys: hard.map((b) => this.budgetKey(b.id, b.period)),
-      tpmKeys: tpmRules.map((r) => this.redis.key('tpm', r.id, String(minute))),
+      budgetKeys: keys.slice(rpmRules.length + tpmRules.length),
+      tpmKeys: keys.slice(rpmRules.length, rpmRules.length + tpmRules.length),
       teamId: auth.teamId,
     };
   }

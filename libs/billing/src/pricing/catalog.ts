@@ -41,7 +41,7 @@ type Versions = readonly ModelPrice[]; // sorted by effectiveFrom descending
 
 const sep = '\u0000';
 const keyOf = (layer: PriceLayer, teamId: string, provider: string, model: string): string =>
-  [layer, teamId, provider, model].join(sep);
+  layer + sep + teamId + sep + provider + sep + model;
 
 function checkPriceRow(row: ModelPrice, where: string): void {
   const what = `${where} ${row.provider}/${row.model}`;
@@ -96,14 +96,15 @@ export function createPriceCatalog(layers: PriceCatalogLayers): PriceCatalog {
     resolvePrice({ provider, model, teamId, at }: PriceQuery): ResolvedPrice | null {
       const atMs = at instanceof Date ? at.getTime() : Number.NaN;
       if (Number.isNaN(atMs)) throw new Error('resolvePrice: `at` must be a valid Date');
-      const order: Array<[PriceLayer, string]> = [];
-      if (teamId) order.push(['team', teamId]);
-      order.push(['operator', ''], ['base', '']);
-      for (const [layer, team] of order) {
-        const row = inEffect(index.get(keyOf(layer, team, provider, model)), atMs);
-        if (row) return toResolved(row, layer);
+      // Runs twice per gateway request (admission, settlement): no list of layers built per call.
+      if (teamId) {
+        const row = inEffect(index.get(keyOf('team', teamId, provider, model)), atMs);
+        if (row) return toResolved(row, 'team');
       }
-      return null;
+      const operator = inEffect(index.get(keyOf('operator', '', provider, model)), atMs);
+      if (operator) return toResolved(operator, 'operator');
+      const base = inEffect(index.get(keyOf('base', '', provider, model)), atMs);
+      return base ? toResolved(base, 'base') : null;
     },
   };
 }
