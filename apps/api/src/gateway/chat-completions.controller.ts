@@ -92,20 +92,28 @@ export class ChatCompletionsController {
       res.setHeader('x-accel-buffering', 'no');
       if (flush) res.flushHeaders();
     };
+    // One timer, pushed back with refresh() on every event instead of re-created.
     const armKeepAlive = () => {
-      clearTimeout(keepAlive);
+      if (keepAlive) {
+        keepAlive.refresh();
+        return;
+      }
       keepAlive = setTimeout(() => {
         commit(true);
         if (!res.writableEnded) res.write(': keep-alive\n\n');
-        armKeepAlive();
+        keepAlive?.refresh();
       }, this.keepAliveMs);
+    };
+    const stopKeepAlive = () => {
+      clearTimeout(keepAlive);
+      keepAlive = undefined;
     };
     armKeepAlive();
     let opened: OpenedStream;
     try {
       opened = await this.gateway.openStream(scope, run.targets, v.request as unknown as Record<string, unknown>);
     } finally {
-      clearTimeout(keepAlive);
+      stopKeepAlive();
     }
     commit(false);
     scope.firstByteAt = performance.now();
@@ -114,6 +122,9 @@ export class ChatCompletionsController {
     let usage: NormalizedUsage | undefined;
     let streamedText = '';
     let lastChunk: OpenAIChatCompletionChunk | undefined;
+    // Node's http response corks its socket from the first write of a tick to the next: the events
+    // parsed from one upstream read, handed over here within one drain of the microtask queue, leave
+    // in one write (stream-writes.int-spec.ts). Nothing in this loop may wait for a later tick per event.
     const write = (chunk: OpenAIChatCompletionChunk) => {
       for (const c of chunk.choices) {
         if (c.delta.content) streamedText += c.delta.content;
@@ -146,7 +157,7 @@ export class ChatCompletionsController {
         res.write(`data: ${JSON.stringify(body)}\n\n`);
       }
     } finally {
-      clearTimeout(keepAlive);
+      stopKeepAlive();
     }
     if (!run.clientGone()) {
       if (v.includeUsage && usage) {
