@@ -49,12 +49,13 @@ export const authProvider: AuthProvider = {
 
   async logout() {
     const refreshToken = getRefreshToken();
-    clearSession();
-    if (refreshToken) {
+    try {
+      // The API ends the session the access token belongs to, so this goes out signed, before the tokens
+      // are dropped (sent anonymously it was always refused with a 401, and the session lived on).
       // Best effort: the tokens are gone locally either way.
-      await apiRequest('/auth/logout', { method: 'POST', json: { refreshToken }, anonymous: true, noTeam: true }).catch(
-        () => undefined,
-      );
+      if (refreshToken) await apiRequest('/auth/logout', { method: 'POST', json: { refreshToken }, noTeam: true }).catch(() => undefined);
+    } finally {
+      clearSession();
     }
   },
 
