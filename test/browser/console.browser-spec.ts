@@ -1,10 +1,11 @@
 import { fakeUpstreamBaseUrls, startFakeUpstream, type FakeUpstream } from '@tollgate/providers/testing';
 import type { Page } from 'playwright-core';
+import { Client } from 'pg';
 import { http } from '../support/http';
 import { startStack, waitFor, type Stack } from '../support/stack';
 import { PASSWORD, uniqueEmail } from '../support/tenants';
 import { openBrowser, type BrowserSession } from './support/browser';
-import { goto, row, waitForIdle } from './support/console-pages';
+import { chooseOption, goto, row, waitForIdle } from './support/console-pages';
 import { ProblemLedger, describeProblems } from './support/problems';
 
 /**
@@ -22,7 +23,9 @@ const GATEWAY = [/\/v1\/models\b/, /\/v1\/chat\/completions\b/];
 const REQUESTS = [/\/requests\b/];
 const PRICES = [/\/prices\b/];
 const OTHER_PAGES = [/\/routes\b/, /\/statements\b/, /\/invoices\b/];
-const DEFERRED = [...USAGE, ...GATEWAY, ...REQUESTS, ...PRICES, ...OTHER_PAGES];
+const STRIPE_PAGES = [/\/billing\/(reconciliations|meter-reports)\b/];
+const DEFERRED = [...USAGE, ...GATEWAY, ...REQUESTS, ...PRICES, ...OTHER_PAGES, ...STRIPE_PAGES];
+const OPERATOR = { email: 'operator-browser@example.test', password: 'operator-browser-password-1' };
 
 jest.setTimeout(120_000);
 
@@ -60,7 +63,7 @@ describe('Tollgate console in a browser', () => {
 
   beforeAll(async () => {
     upstream = await startFakeUpstream();
-    stack = await startStack('browser', { PROVIDER_BASE_URLS: JSON.stringify(fakeUpstreamBaseUrls(upstream.url)) });
+    stack = await startStack('browser', { PROVIDER_BASE_URLS: JSON.stringify(fakeUpstreamBaseUrls(upstream.url)), OPERATOR_EMAIL: OPERATOR.email, OPERATOR_PASSWORD: OPERATOR.password });
     const api = await stack.startApi();
     stack.startWorker();
     baseUrl = api.url;
@@ -293,6 +296,60 @@ describe('Tollgate console in a browser', () => {
     await waitFor(async () => ((await row(page, apiKeyName).textContent()) ?? '').includes('Revoked'), 10_000, 'the revoked status');
     await waitFor(async () => (await http(baseUrl, 'GET', '/v1/key', { apiKey: apiKeySecret })).status === 401, 5_000, 'the gateway to refuse the key');
     await browser.screenshot('api-key-revoked');
+  });
+
+  step("the operator sees Stripe's reconciliation and meter reports, with filters", STRIPE_PAGES, 'stripe-billing', async () => {
+    // No Stripe in the test stack: the rows the worker would write, written directly.
+    const pg = new Client({ connectionString: stack.db.url });
+    await pg.connect();
+    try {
+      const team = (await pg.query(`SELECT id FROM teams WHERE name = 'Browser team'`)).rows[0].id as string;
+      const day = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000 - 86_400_000);
+      const next = new Date(day.getTime() + 86_400_000);
+      await pg.query(
+        `INSERT INTO stripe_reconciliations (team_id, meter, period_start, period_end, ledger_value, delivered_value, pending_value, stripe_value, difference, status)
+         VALUES ($1, 'tokens', $2, $3, 12000, 12000, 0, 12000, 0, 'ok'), ($1, 'markup', $2, $3, 2500, 2500, 0, 2000, 500, 'mismatch')`,
+        [team, day, next],
+      );
+      await pg.query(
+        `INSERT INTO stripe_meter_reports (identifier, team_id, customer_id, meter, event_name, hour_start, value, status, attempts, last_error, delivered_at)
+         VALUES ('browser-tokens-1', $1, 'cus_browser', 'tokens', 'tollgate_tokens', $2, 12000, 'delivered', 1, NULL, now()),
+                ('browser-markup-1', $1, 'cus_browser', 'markup', 'tollgate_markup_micro_usd', $2, 2500, 'failed', 5, 'customer_not_found: No such customer', NULL)`,
+        [team, day],
+      );
+    } finally {
+      await pg.end();
+    }
+    // Sign out through the user menu (which ends the session on the server too), then in as the operator.
+    const ownerRefresh = String(await page.evaluate("window.localStorage.getItem('tollgate.refreshToken')"));
+    expect(ownerRefresh.length).toBeGreaterThan(20);
+    await page.getByRole('button', { name: 'Profile' }).click();
+    await page.getByRole('menuitem', { name: 'Logout' }).click();
+    await page.locator('input[name="username"]').waitFor();
+    expect((await http(baseUrl, 'POST', '/auth/refresh', { body: { refreshToken: ownerRefresh } })).status).toBe(401);
+    await page.locator('input[name="username"]').fill(OPERATOR.email);
+    await page.locator('input[name="password"]').fill(OPERATOR.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('menuitem', { name: 'Stripe reconciliation' }).waitFor();
+    await waitFor(async () => ((await page.getByRole('button', { name: 'Profile' }).textContent()) ?? '').includes('Operator'), 10_000, "the operator's name in the app bar");
+
+    await goto(page, baseUrl, '/billing/reconciliations');
+    await row(page, 'Mismatch').waitFor();
+    const mismatch = (await row(page, 'Mismatch').textContent()) ?? '';
+    expect(mismatch).toContain('Browser team');
+    expect(mismatch).toContain('markup');
+    expect(mismatch).toContain('$0.0025'); // 2,500 micro-USD in the ledger
+    expect((await row(page, '12,000 tokens').textContent()) ?? '').toContain('OK');
+    await browser.screenshot('stripe-reconciliations');
+    await chooseOption(page, 'Status', 'Mismatch');
+    await waitFor(async () => (await page.locator('tbody tr').count()) === 1, 10_000, 'only the mismatch row');
+    expect(await row(page, 'Browser team').textContent()).toContain('Mismatch');
+
+    await goto(page, baseUrl, '/billing/meter-reports');
+    await row(page, 'customer_not_found').waitFor();
+    expect((await row(page, 'customer_not_found').textContent()) ?? '').toContain('Failed');
+    expect((await row(page, '12,000 tokens').textContent()) ?? '').toContain('Delivered');
+    await browser.screenshot('stripe-meter-reports');
   });
 
   it('left no browser console error unaccounted for', () => {

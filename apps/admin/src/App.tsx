@@ -21,6 +21,7 @@ import { providerKeys } from './provider-keys';
 import { requests } from './requests';
 import { routes } from './routes';
 import { statements } from './statements';
+import { meterReports, reconciliations } from './stripe-billing';
 import { teams } from './teams';
 
 export const App = () => (
@@ -47,6 +48,8 @@ export const App = () => (
     <Resource {...invitations} />
     <Resource {...auditEvents} />
     <Resource {...teams} />
+    <Resource {...reconciliations} />
+    <Resource {...meterReports} />
     <CustomRoutes>
       <Route path="/playground" element={<PlaygroundPage />} />
       <Route path="/billing-plan" element={<BillingPlanPage />} />

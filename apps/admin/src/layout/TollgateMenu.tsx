@@ -6,7 +6,7 @@ import { useSession } from '../providers/session';
 /**
  * Role-aware navigation. Resource entries hide themselves when authProvider.canAccess says no (see
  * permissions.ts): members get Dashboard, Playground, Requests, API keys and Prices; owners and admins every
- * team page; operators also Teams and the Billing plan.
+ * team page; operators also Teams, the Billing plan and Stripe's reconciliation and meter reports.
  */
 export const TollgateMenu = () => {
   const { isOperator } = useSession();
@@ -26,6 +26,8 @@ export const TollgateMenu = () => {
       <Menu.ResourceItem name="invitations" />
       <Menu.ResourceItem name="audit-events" />
       <Menu.ResourceItem name="teams" />
+      <Menu.ResourceItem name="billing/reconciliations" />
+      <Menu.ResourceItem name="billing/meter-reports" />
       {isOperator && <Menu.Item to="/billing-plan" primaryText="Billing plan" leftIcon={<PaymentsIcon />} />}
     </Menu>
   );

@@ -9,6 +9,8 @@ import { UUID, parseListQuery, setContentRange } from '../common/list-query';
 interface ReconciliationDto {
   id: string;
   teamId: string;
+  /** Null when the team was deleted since. */
+  teamName: string | null;
   meter: string;
   periodStart: string;
   periodEnd: string;
@@ -24,6 +26,7 @@ interface ReconciliationDto {
 interface MeterReportDto {
   id: string;
   teamId: string;
+  teamName: string | null;
   customerId: string;
   meter: string;
   hourStart: string;
@@ -72,11 +75,14 @@ export class BillingController {
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [{ n }] = await this.db.query(`SELECT count(*)::int AS n FROM stripe_reconciliations ${w}`, params);
     const rows: ReconciliationDto[] = await this.db.query(
-      `SELECT team_id || ':' || meter || ':' || to_char(period_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS id, team_id AS "teamId", meter,
-              period_start AS "periodStart", period_end AS "periodEnd", ledger_value::text AS "ledgerValue", delivered_value::text AS "deliveredValue",
-              pending_value::text AS "pendingValue", stripe_value::text AS "stripeValue", difference::text AS difference, status, checked_at AS "checkedAt"
-         FROM stripe_reconciliations ${w}
-        ORDER BY ${q.sortField === 'checkedAt' ? 'checked_at' : 'period_start'} ${q.sortOrder}, team_id, meter LIMIT ${q.take} OFFSET ${q.skip}`,
+      `SELECT r.team_id || ':' || r.meter || ':' || to_char(r.period_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS id, r.team_id AS "teamId",
+              t.name AS "teamName", r.meter, r.period_start AS "periodStart", r.period_end AS "periodEnd", r.ledger_value::text AS "ledgerValue",
+              r.delivered_value::text AS "deliveredValue", r.pending_value::text AS "pendingValue", r.stripe_value::text AS "stripeValue",
+              r.difference::text AS difference, r.status, r.checked_at AS "checkedAt"
+         FROM (SELECT * FROM stripe_reconciliations ${w}
+                ORDER BY ${q.sortField === 'checkedAt' ? 'checked_at' : 'period_start'} ${q.sortOrder}, team_id, meter LIMIT ${q.take} OFFSET ${q.skip}) r
+         LEFT JOIN teams t ON t.id = r.team_id
+        ORDER BY ${q.sortField === 'checkedAt' ? 'r.checked_at' : 'r.period_start'} ${q.sortOrder}, r.team_id, r.meter`,
       params,
     );
     setContentRange(res, 'reconciliations', q, rows.length, n);
@@ -99,10 +105,12 @@ export class BillingController {
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [{ n }] = await this.db.query(`SELECT count(*)::int AS n FROM stripe_meter_reports ${w}`, params);
     const rows: MeterReportDto[] = await this.db.query(
-      `SELECT identifier AS id, team_id AS "teamId", customer_id AS "customerId", meter, hour_start AS "hourStart", revision, value::text AS value, status,
-              attempts, next_attempt_at AS "nextAttemptAt", last_error AS "lastError", delivered_at AS "deliveredAt"
-         FROM stripe_meter_reports ${w}
-        ORDER BY ${q.sortField === 'createdAt' ? 'created_at' : 'hour_start'} ${q.sortOrder}, identifier LIMIT ${q.take} OFFSET ${q.skip}`,
+      `SELECT m.identifier AS id, m.team_id AS "teamId", t.name AS "teamName", m.customer_id AS "customerId", m.meter, m.hour_start AS "hourStart", m.revision,
+              m.value::text AS value, m.status, m.attempts, m.next_attempt_at AS "nextAttemptAt", m.last_error AS "lastError", m.delivered_at AS "deliveredAt"
+         FROM (SELECT * FROM stripe_meter_reports ${w}
+                ORDER BY ${q.sortField === 'createdAt' ? 'created_at' : 'hour_start'} ${q.sortOrder}, identifier LIMIT ${q.take} OFFSET ${q.skip}) m
+         LEFT JOIN teams t ON t.id = m.team_id
+        ORDER BY ${q.sortField === 'createdAt' ? 'm.created_at' : 'm.hour_start'} ${q.sortOrder}, m.identifier`,
       params,
     );
     setContentRange(res, 'meter-reports', q, rows.length, n);

@@ -411,7 +411,7 @@ describe('Stripe usage-based invoicing (real Postgres and Redis, fake Stripe ove
     const token = op.body.accessToken as string;
     const list = await http(t.url, 'GET', `/billing/reconciliations?filter=${encodeURIComponent(JSON.stringify({ status: 'mismatch' }))}`, { token });
     expect(list.status).toBe(200);
-    expect(list.body).toEqual([expect.objectContaining({ teamId: b.teamId, meter: 'tokens', difference: '5', status: 'mismatch', stripeValue: expect.any(String), ledgerValue: expect.any(String) })]);
+    expect(list.body).toEqual([expect.objectContaining({ teamId: b.teamId, teamName: 'billb team', meter: 'tokens', difference: '5', status: 'mismatch', stripeValue: expect.any(String), ledgerValue: expect.any(String) })]);
     expect(list.headers.get('content-range')).toBe('reconciliations 0-0/1');
     const bad = await http(t.url, 'GET', `/billing/reconciliations?filter=${encodeURIComponent(JSON.stringify({ status: 'bogus' }))}`, { token });
     expect(bad.status).toBe(400);
@@ -425,6 +425,10 @@ describe('Stripe usage-based invoicing (real Postgres and Redis, fake Stripe ove
     const outboxList = await http(t.url, 'GET', `/billing/meter-reports?filter=${encodeURIComponent(JSON.stringify({ teamId: b.teamId, status: 'delivered' }))}`, { token });
     expect(outboxList.status).toBe(200);
     expect(outboxList.body.length).toBeGreaterThan(0);
+    const outboxRows = outboxList.body as Array<{ teamId: string; teamName: string; hourStart: string }>;
+    expect(new Set(outboxRows.map((r) => `${r.teamId} ${r.teamName}`))).toEqual(new Set([`${b.teamId} billb team`]));
+    // newest hour first, as the page asks (the team name is joined after the page is cut, not before)
+    expect(outboxRows.map((r) => r.hourStart)).toEqual([...outboxRows.map((r) => r.hourStart)].sort().reverse());
   });
 
   it("usage older than Stripe's window is never sent and raises an alert; so does a pending row that aged past it", async () => {
