@@ -160,6 +160,11 @@ const roundOrder = (r) => {
   const k = r % sides.length;
   return [...sides.slice(k), ...sides.slice(0, k)];
 };
+/**
+ * `--compare`: B's API CPU per request over A's in each round (paired: both sides ran minutes apart at
+ * most, so the machine's drift mostly cancels), for the table's per-round row and the run's summary.
+ */
+const cpuRatios = (rounds) => (rounds[0].gatewayB ? rounds.map((x) => round(x.gatewayB.apiCpuMs / x.gateway.apiCpuMs, 3)) : undefined);
 /** The process serving a side other than direct (for its CPU time per request: `apiCpuMs`). */
 const apiPid = (side) => ({ gateway: stack.api.proc.pid, gatewayB: stack.apiB?.proc.pid, floor: stack.floor.proc.pid })[side] ?? null;
 /** Runs one side's load; for a gateway side also the CPU ms its API process spent per request. */
@@ -296,7 +301,7 @@ async function nonstreamPhase() {
       direct: side('direct'),
       gateway: side('gateway'),
       overhead: overhead('gateway'),
-      ...(rounds[0].gatewayB ? { gatewayB: side('gatewayB'), overheadB: overhead('gatewayB') } : {}),
+      ...(rounds[0].gatewayB ? { gatewayB: side('gatewayB'), overheadB: overhead('gatewayB'), cpuRatioB: cpuRatios(rounds) } : {}),
       floor: side('floor'),
       overheadFloor: overhead('floor'),
       rounds: rounds.map((x) => Object.fromEntries(Object.entries(x).map(([k, v]) => [k, perRound(v)]))),
@@ -370,7 +375,7 @@ async function streamPhase() {
       direct: side('direct'),
       gateway: side('gateway'),
       overhead: overhead('gateway'),
-      ...(rounds[0].gatewayB ? { gatewayB: side('gatewayB'), overheadB: overhead('gatewayB') } : {}),
+      ...(rounds[0].gatewayB ? { gatewayB: side('gatewayB'), overheadB: overhead('gatewayB'), cpuRatioB: cpuRatios(rounds) } : {}),
       floor: side('floor'),
       overheadFloor: overhead('floor'),
     };
@@ -673,6 +678,8 @@ async function reportsPhase() {
 
 // ---- output ----------------------------------------------------------------------------------------
 const fmt = (v, d = 2) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(d));
+/** "1.36 1.41 0.88 (B above A in 2 of 3)" */
+const ratiosText = (ratios) => (ratios?.length ? `${ratios.map((r) => fmt(r)).join(' ')} (B above A in ${ratios.filter((r) => r > 1).length} of ${ratios.length})` : '—');
 const fmtInt = (v) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : Math.round(v).toLocaleString('en'));
 const met = (ok) => (ok === null ? '' : ok ? 'yes' : 'NO');
 
@@ -689,6 +696,7 @@ function tableRows(R) {
       if (x.gateway.non200 || x.gateway.errors) add(ph, 'gateway non-200 / errors', '', `${x.gateway.non200} / ${x.gateway.errors}`, '', '0', false);
       if (x.gatewayB) {
         add(ph, 'API CPU ms per request: A / B', '', `${fmt(x.gateway.apiCpuMs, 3)} / ${fmt(x.gatewayB.apiCpuMs, 3)}`, `B/A ${fmt(x.gatewayB.apiCpuMs / x.gateway.apiCpuMs)}`);
+        add(ph, 'API CPU B/A per round', '', ratiosText(x.cpuRatioB), '');
         add(`${ph} B`, 'req/s', '', fmtInt(x.gatewayB.rps), `${fmt((x.gatewayB.rps / x.direct.rps) * 100, 0)}% of direct`);
         add(`${ph} B`, 'p50 ms', '', fmt(x.gatewayB.p50), `+${fmt(x.overheadB.p50)}`);
         add(`${ph} B`, 'p99 ms', '', fmt(x.gatewayB.p99), `+${fmt(x.overheadB.p99)}`);
@@ -725,6 +733,7 @@ function tableRows(R) {
       if (x.gateway.non200) add(ph, 'gateway non-200 / errors', '', String(x.gateway.non200), '', '0', false);
       if (x.gatewayB) {
         add(ph, 'API CPU ms per stream: A / B', '', `${fmt(x.gateway.apiCpuMs, 3)} / ${fmt(x.gatewayB.apiCpuMs, 3)}`, `B/A ${fmt(x.gatewayB.apiCpuMs / x.gateway.apiCpuMs)}`);
+        add(ph, 'API CPU B/A per round', '', ratiosText(x.cpuRatioB), '');
         add(`${ph} B`, 'TTFB p50 ms', '', fmt(x.gatewayB.ttfbP50), `+${fmt(x.overheadB.ttfbP50)}`);
         add(`${ph} B`, 'TTFB p99 ms', '', fmt(x.gatewayB.ttfbP99), `+${fmt(x.overheadB.ttfbP99)}`);
         add(`${ph} B`, 'total p50 ms', '', fmt(x.gatewayB.totalP50), `+${fmt(x.overheadB.totalP50)}`);
@@ -739,6 +748,8 @@ function tableRows(R) {
       }
     }
   }
+  const allRatios = ['nonstream', 'stream'].flatMap((k) => (R[k] ? CFG.concurrencies.flatMap((c) => R[k][c]?.cpuRatioB ?? []) : []));
+  if (allRatios.length) add('A / B (all rounds)', 'API CPU B/A: median, rounds with B above A', '', fmt(median(allRatios)), `${allRatios.filter((r) => r > 1).length} of ${allRatios.length}`);
   if (R.ledger) {
     const { ingest, lag } = R.ledger;
     add('ledger', `ingest events/s (${ingest.workers} worker x ${ingest.workerConcurrency})`, '', fmtInt(ingest.eventsPerSec), '', '≥ 5,000', ingest.eventsPerSec >= 5000);
