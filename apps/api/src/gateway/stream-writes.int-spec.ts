@@ -5,8 +5,8 @@ import { http } from '../../../../test/support/http';
 import { as, createApiKey, signupOwner } from '../../../../test/support/tenants';
 
 const EVENTS = 8;
-const chunk = (i: number, extra: Record<string, unknown> = {}) =>
-  `data: ${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta: { content: `w${i} ` }, finish_reason: i === EVENTS - 1 ? 'stop' : null }], ...extra })}\n\n`;
+const chunk = (i: number) =>
+  `data: ${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta: { content: `w${i} ` }, finish_reason: i === EVENTS - 1 ? 'stop' : null }] })}\n\n`;
 const usage = `data: ${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [], usage: { prompt_tokens: 5, completion_tokens: 8, total_tokens: 13 } })}\n\n`;
 
 /**
