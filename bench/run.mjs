@@ -170,9 +170,13 @@ const apiPid = (side) => ({ gateway: stack.api.proc.pid, gatewayB: stack.apiB?.p
 /** Runs one side's load; for a gateway side also the CPU ms its API process spent per request. */
 async function measured(side, load) {
   const pid = apiPid(side);
-  const before = pid ? cpuSnapshot({ api: pid }) : null;
+  const before = pid ? cpuSnapshot({ api: pid }, { kernel: true }) : null;
   const r = await load();
-  if (pid) r.apiCpuMs = cpuPerRequest(before, cpuSnapshot({ api: pid }), r.requests ?? r.ok).api;
+  if (pid) {
+    const cpu = cpuPerRequest(before, cpuSnapshot({ api: pid }, { kernel: true }), r.requests ?? r.ok);
+    r.apiCpuMs = cpu.api;
+    r.apiKernelMs = cpu['api kernel'];
+  }
   return r;
 }
 const chatBody = (t) => JSON.stringify({ model: t.model('gpt-4o-mini'), messages: [{ role: 'user', content: 'Say hello to the benchmark' }] });
@@ -228,10 +232,10 @@ async function warmup() {
       ...servicePids({ pgPort: port(stack.services.DATABASE_URL), redisPort: port(stack.services.REDIS_URL) }),
     };
     const before = await backendCounters(redis);
-    const cpuBefore = cpuSnapshot(pids);
+    const cpuBefore = cpuSnapshot(pids, { kernel: true });
     const r = await runAutocannon({ url: t.gateway.url, headers: t.gateway.headers, body: chatBody(t.gateway), connections: 16, duration: 3 });
     await sleep(1000); // let the worker finish the last batches
-    const cpu = cpuPerRequest(cpuBefore, cpuSnapshot(pids), r.requests);
+    const cpu = cpuPerRequest(cpuBefore, cpuSnapshot(pids, { kernel: true }), r.requests);
     const after = await backendCounters(redis);
     const per = (a, b) => round((a - b) / r.requests, 2);
     const commands = Object.fromEntries(
@@ -293,10 +297,10 @@ async function nonstreamPhase() {
       p99: median(rounds.map((x) => x[s].latency.p99)),
       non200: rounds.reduce((n, x) => n + describeStatuses(x[s].statuses), 0),
       errors: rounds.reduce((n, x) => n + x[s].errors + x[s].timeouts, 0),
-      ...(s === 'direct' ? {} : { apiCpuMs: median(rounds.map((x) => x[s].apiCpuMs)) }),
+      ...(s === 'direct' ? {} : { apiCpuMs: median(rounds.map((x) => x[s].apiCpuMs)), apiKernelMs: median(rounds.map((x) => x[s].apiKernelMs)) }),
     });
     const overhead = (s) => ({ p50: median(rounds.map((x) => x[s].latency.p50 - x.direct.latency.p50)), p99: median(rounds.map((x) => x[s].latency.p99 - x.direct.latency.p99)) });
-    const perRound = (x) => ({ rps: x.rps, ...x.latency, ...(x.apiCpuMs !== undefined ? { apiCpuMs: x.apiCpuMs } : {}) });
+    const perRound = (x) => ({ rps: x.rps, ...x.latency, ...(x.apiCpuMs !== undefined ? { apiCpuMs: x.apiCpuMs, apiKernelMs: x.apiKernelMs } : {}) });
     out[c] = {
       direct: side('direct'),
       gateway: side('gateway'),
@@ -367,7 +371,7 @@ async function streamPhase() {
       totalP50: median(rounds.map((x) => x[s].total.p50)),
       totalP99: median(rounds.map((x) => x[s].total.p99)),
       non200: rounds.reduce((n, x) => n + describeStatuses(x[s].statuses) + x[s].errors, 0),
-      ...(s === 'direct' ? {} : { apiCpuMs: median(rounds.map((x) => x[s].apiCpuMs)) }),
+      ...(s === 'direct' ? {} : { apiCpuMs: median(rounds.map((x) => x[s].apiCpuMs)), apiKernelMs: median(rounds.map((x) => x[s].apiKernelMs)) }),
     });
     const diff = (s, k, p) => median(rounds.map((x) => x[s][k][p] - x.direct[k][p]));
     const overhead = (s) => ({ ttfbP50: diff(s, 'ttfb', 'p50'), ttfbP99: diff(s, 'ttfb', 'p99'), totalP50: diff(s, 'total', 'p50'), totalP99: diff(s, 'total', 'p99') });
@@ -706,6 +710,7 @@ function tableRows(R) {
         add(`${ph} floor`, 'req/s', '', fmtInt(x.floor.rps), `${fmt((x.floor.rps / x.direct.rps) * 100, 0)}% of direct`);
         add(`${ph} floor`, 'p50 ms', '', fmt(x.floor.p50), `+${fmt(x.overheadFloor.p50)}`);
         add(`${ph} floor`, 'CPU ms per request: gateway API / floor', '', `${fmt(x.gateway.apiCpuMs, 3)} / ${fmt(x.floor.apiCpuMs, 3)}`, `gateway/floor ${fmt(x.gateway.apiCpuMs / x.floor.apiCpuMs)}`);
+        add(`${ph} floor`, '  of which in the kernel: gateway API / floor', '', `${fmt(x.gateway.apiKernelMs, 3)} / ${fmt(x.floor.apiKernelMs, 3)}`, '');
         if (x.floor.non200 || x.floor.errors) add(`${ph} floor`, 'non-200 / errors', '', `${x.floor.non200} / ${x.floor.errors}`, '');
       }
     }
@@ -744,6 +749,7 @@ function tableRows(R) {
         add(`${ph} floor`, 'TTFB p50 ms', '', fmt(x.floor.ttfbP50), `+${fmt(x.overheadFloor.ttfbP50)}`);
         add(`${ph} floor`, 'streams/s', '', fmtInt(x.floor.rps), `${fmt((x.floor.rps / x.direct.rps) * 100, 0)}% of direct`);
         add(`${ph} floor`, 'CPU ms per stream: gateway API / floor', '', `${fmt(x.gateway.apiCpuMs, 3)} / ${fmt(x.floor.apiCpuMs, 3)}`, `gateway/floor ${fmt(x.gateway.apiCpuMs / x.floor.apiCpuMs)}`);
+        add(`${ph} floor`, '  of which in the kernel: gateway API / floor', '', `${fmt(x.gateway.apiKernelMs, 3)} / ${fmt(x.floor.apiKernelMs, 3)}`, '');
         if (x.floor.non200) add(`${ph} floor`, 'non-200 / errors', '', String(x.floor.non200), '');
       }
     }

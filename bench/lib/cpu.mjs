@@ -8,7 +8,8 @@ function readStat(pid) {
     const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name is in parentheses and may hold spaces: fields start after the last ')'.
     const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(f[1]), cpuMs: (Number(f[11]) + Number(f[12])) * TICK_MS };
+    // utime and stime: stime is the kernel's work on the process' behalf (syscalls: socket writes and reads).
+    return { ppid: Number(f[1]), cpuMs: (Number(f[11]) + Number(f[12])) * TICK_MS, kernelMs: Number(f[12]) * TICK_MS };
   } catch {
     return null;
   }
@@ -52,12 +53,17 @@ export function servicePids({ pgPort, redisPort }) {
   return found;
 }
 
-/** CPU ms so far of each named process tree: { name: ms }. */
-export function cpuSnapshot(named) {
+/**
+ * CPU ms so far of each named process tree: { name: ms }; with `kernel`, the part spent in the kernel
+ * too, as `<name> kernel`.
+ */
+export function cpuSnapshot(named, { kernel = false } = {}) {
   const out = {};
   for (const [name, pid] of Object.entries(named)) {
     if (!pid) continue;
-    out[name] = withDescendants(pid).reduce((sum, p) => sum + (readStat(p)?.cpuMs ?? 0), 0);
+    const stats = withDescendants(pid).map(readStat);
+    out[name] = stats.reduce((sum, st) => sum + (st?.cpuMs ?? 0), 0);
+    if (kernel) out[`${name} kernel`] = stats.reduce((sum, st) => sum + (st?.kernelMs ?? 0), 0);
   }
   out.bench = Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000);
   return out;
