@@ -114,4 +114,54 @@ describe('ledger writer: append-only rows and their daily rollups (real Postgres
     expect(after.rows).toBe(before.rows + 60);
     expect(after.rollup).toEqual(after.ledger);
   });
+
+  it('every column lands as sent, nulls, quotes, backslashes, commas, braces and non-ASCII included (one array parameter per column)', async () => {
+    const awkward = 'a "quoted", {braced} \\ back\\slash, NULL, ünïcødé ☃';
+    const requestId = `req-${randomUUID()}`;
+    const e: UsageEvent = {
+      ...event(requestId, 0),
+      servedModel: null,
+      provider: null,
+      requestedModel: `openai/${awkward}`,
+      status: 'upstream_error',
+      errorCode: 'NULL', // the word, not a null
+      ttftMs: 7.6,
+      latencyMs: 0.4,
+      estimated: true,
+      stream: true,
+      inputTokens: 3_000_000_000, // past int4: the column is bigint
+      attempts: [{ provider: 'openai', model: awkward, providerKeyId: null, outcome: 'error', latencyMs: 3, errorCode: 'x"y\\z' }],
+    };
+    expect(await writer.write([e, event(`req-${randomUUID()}`, 1)])).toBe(2);
+    const row = (
+      await pg.query(
+        `SELECT provider, served_model, requested_model, status, error_code, ttft_ms, latency_ms, estimated, stream, input_tokens::text AS input_tokens,
+                attempt_count, attempts, started_at, finished_at, provider_key_id, membership_id, unpriced
+           FROM usage_ledger WHERE request_id = $1`,
+        [requestId],
+      )
+    ).rows[0];
+    expect(row).toEqual({
+      provider: null,
+      served_model: null,
+      requested_model: `openai/${awkward}`,
+      status: 'upstream_error',
+      error_code: 'NULL',
+      ttft_ms: 8,
+      latency_ms: 0,
+      estimated: true,
+      stream: true,
+      input_tokens: '3000000000',
+      attempt_count: 1,
+      attempts: e.attempts,
+      started_at: new Date(e.startedAt),
+      finished_at: new Date(e.finishedAt),
+      provider_key_id: null,
+      membership_id: ids.membershipId,
+      unpriced: true,
+    });
+    // The rollup keys a row without a served model by the requested one.
+    const rollup = await pg.query(`SELECT provider, requests::int AS requests FROM usage_rollup_daily WHERE team_id = $1 AND model = $2`, [ids.teamId, `openai/${awkward}`]);
+    expect(rollup.rows).toEqual([{ provider: '', requests: 1 }]);
+  });
 });
