@@ -50,6 +50,13 @@ describe('member API keys (real Postgres + Redis)', () => {
     const forged = `tg_${k.prefix}_${'A'.repeat(43)}`;
     expect((await http(t.url, 'GET', '/v1/key', { apiKey: forged })).status).toBe(401);
     expect((await http(t.url, 'GET', '/v1/key', { apiKey: k.key })).status).toBe(200);
+    // Once the right secret has been seen (the process remembers it for its next requests), a wrong
+    // one is still refused: one that differs in its last character only, and one of another length.
+    const last = k.key.at(-1) === 'A' ? 'B' : 'A';
+    expect((await http(t.url, 'GET', '/v1/key', { apiKey: k.key.slice(0, -1) + last })).status).toBe(401);
+    expect((await http(t.url, 'GET', '/v1/key', { apiKey: `${k.key}A` })).status).toBe(401);
+    expect((await http(t.url, 'GET', '/v1/key', { apiKey: forged })).status).toBe(401);
+    expect((await http(t.url, 'GET', '/v1/key', { apiKey: k.key })).status).toBe(200);
   });
 
   it('an expired key stops working', async () => {
