@@ -221,7 +221,6 @@ async function warmup() {
   await runAutocannon({ url: t.direct.url, headers: t.direct.headers, body: chatBody(t.direct), connections: 16, duration: 1 });
   await runAutocannon({ url: t.floor.url, headers: t.floor.headers, body: chatBody(t.floor), connections: 16, duration: 1 });
   await runAutocannon({ url: t.gateway.url, headers: t.gateway.headers, body: chatBody(t.gateway), connections: 16, duration: 2 });
-  if (t.gatewayB) await runAutocannon({ url: t.gatewayB.url, headers: t.gatewayB.headers, body: chatBody(t.gatewayB), connections: 16, duration: 3 });
   const redis = new Redis(stack.services.REDIS_URL);
   try {
     const port = (u) => Number(new URL(u).port);
@@ -264,6 +263,10 @@ async function warmup() {
       out.framework[name] = { rps: round(f.rps, 0), apiCpuMs: cpuPerRequest(b, cpuSnapshot({ api: pids.api }), f.requests).api, non200: describeStatuses(f.statuses) };
     }
     log(`  API framework at c=16: GET /health/live ${out.framework.live.rps} req/s (API CPU ${out.framework.live.apiCpuMs} ms/request), GET /v1/key ${out.framework.key.rps} req/s (${out.framework.key.apiCpuMs} ms)`);
+    // B last, right before the rounds, as A has just been busy: warmed first, B sat idle through A's
+    // ~8 s of measurements above and then ran its first round slow (c=1 round 1: B's API CPU per
+    // request 1.5-2x A's in every --compare run of stop 21, about 1.0 in the later rounds).
+    if (t.gatewayB) await runAutocannon({ url: t.gatewayB.url, headers: t.gatewayB.headers, body: chatBody(t.gatewayB), connections: 16, duration: 3 });
     return out;
   } finally {
     redis.disconnect();
