@@ -304,7 +304,7 @@ interface Target {
 const targets = new Map<string, Target | null>();
 const TARGETS_MAX = 512;
 
-export function parseTarget(raw: string): Target | null {
+function parseTarget(raw: string): Target | null {
   const known = targets.get(raw);
   if (known !== undefined) return known;
   let target: Target | null = null;
