@@ -5,7 +5,11 @@ import { http } from '../../../../test/support/http';
 import { waitFor } from '../../../../test/support/stack';
 import { Session, as, createApiKey, signupOwner } from '../../../../test/support/tenants';
 import { RedisClient } from '../common/redis-client';
+import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { ApiKeyLookup } from '../api-keys/api-key-lookup';
 import { AdmissionService } from './admission.service';
+import type { UsageEvent } from './usage-event';
 
 /**
  * Admission leases on the real stack: far from a limit most requests are admitted from the API
@@ -188,5 +192,71 @@ describe('admission: limit allowances held by an API process (real Postgres, Red
     const refused = await chat(key.key);
     expect(refused.status).toBe(402);
     expect(refused.body.error.code).toBe('budget_exceeded');
+  });
+
+  it('a reservation made just before a minute ends is settled on that minute\'s counter, not the next one\'s', async () => {
+    const { owner, key } = await team('boundary');
+    // Near the limit (under 100 requests' worth of headroom): no grant, so the decision and the
+    // settlement both go to Redis, where the counters can be read.
+    const tpmId = await rateLimit(owner, key.id, { tpm: 50_000 });
+    const auth = await t.app.get(ApiKeyLookup).authenticate(key.key);
+    expect(auth).not.toBeNull();
+    const minute = Math.floor(Date.now() / 60_000) + 2;
+    const r = redis.redis as unknown as { tollgateAdmit(...args: unknown[]): Promise<unknown> };
+    // Only Date is faked: timers, I/O and Redis run for real. The clock crosses into the next minute
+    // while the decision is on its way back from Redis.
+    jest.useFakeTimers({ now: minute * 60_000 - 5, doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
+    // The original goes back in place before it runs: with auto-pipelining ioredis calls it again by name.
+    const spy = jest.spyOn(r, 'tollgateAdmit').mockImplementationOnce(async (...args: unknown[]) => {
+      spy.mockRestore();
+      const answer = await r.tollgateAdmit(...args);
+      jest.setSystemTime(minute * 60_000 + 5);
+      return answer;
+    });
+    try {
+      const res = { setHeader: () => undefined } as unknown as ServerResponse;
+      const admitted = await admission.admit({ requestId: `req-${randomUUID()}`, auth: auth!, target: { id: 'openai/gpt-4o-mini', provider: 'openai', model: 'gpt-4o-mini' }, promptTokens: 10, maxTokens: 1000, res });
+      expect(Date.now()).toBe(minute * 60_000 + 5); // the decision went to Redis, and the clock moved meanwhile
+      expect(admitted).not.toBeNull();
+      const reserved = redis.key('tpm', tpmId, String(minute - 1));
+      const next = redis.key('tpm', tpmId, String(minute));
+      expect(admitted!.tpmKeys).toEqual([reserved]);
+      expect(await redis.redis.get(reserved)).toBe('1010');
+      const now = new Date().toISOString();
+      const event: UsageEvent = {
+        requestId: admitted!.reservationId,
+        teamId: auth!.teamId,
+        membershipId: auth!.membershipId,
+        userId: auth!.userId,
+        apiKeyId: auth!.apiKeyId,
+        providerKeyId: null,
+        provider: 'openai',
+        endpoint: 'chat',
+        requestedModel: 'openai/gpt-4o-mini',
+        servedModel: 'gpt-4o-mini',
+        stream: false,
+        status: 'success',
+        errorCode: null,
+        inputTokens: 10,
+        cachedInputTokens: 0,
+        cacheWriteTokens: 0,
+        outputTokens: 20,
+        reasoningTokens: 0,
+        estimated: false,
+        latencyMs: 1,
+        ttftMs: null,
+        startedAt: now,
+        finishedAt: now,
+        attempts: [],
+        reservationId: admitted!.reservationId,
+      };
+      await admission.settle(admitted!, event);
+      // The worst case (10 + 1000) was replaced by what was spent (30), on the counter it was taken from.
+      expect(await redis.redis.get(reserved)).toBe('30');
+      expect(await redis.redis.exists(next)).toBe(0);
+    } finally {
+      spy.mockRestore();
+      jest.useRealTimers();
+    }
   });
 });
