@@ -1,5 +1,5 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
-import { toOpenAIUsage, type ChatStreamEvent, type NormalizedUsage, type OpenAIChatCompletionChunk } from '@tollgate/providers';
+import { isProviderError, toOpenAIUsage, type ChatStreamEvent, type NormalizedUsage, type OpenAIChatCompletionChunk } from '@tollgate/providers';
 import type { ServerResponse } from 'node:http';
 import type { ApiKeyAuthContext } from '../auth/auth-context';
 import { ApiKeyAuth, Auth } from '../auth/auth.decorators';
@@ -9,6 +9,7 @@ import { sendJson } from '../common/send-json';
 import { AppConfig } from '../config/app-config';
 import { BUDGET_DEFAULT_MAX_TOKENS } from '../usage/admission.service';
 import { estimatePromptTokens, estimateTextTokens, quickPromptEstimate, quickTextEstimate } from './estimate';
+import { TIMEOUT_ERROR } from './gateway-errors';
 import { GatewayService, OpenedStream, usageOrZero } from './gateway.service';
 import { RequestLifecycle } from './request-lifecycle';
 import { validateChatBody, validateEmbeddingsBody } from './chat-request.validation';
@@ -149,11 +150,18 @@ export class ChatCompletionsController {
       if (run.clientGone()) status = 'client_abort';
     } catch (err) {
       status = run.clientGone() ? 'client_abort' : 'upstream_error';
-      errorCode = (err as { code?: string }).code ?? 'stream_error';
+      // A started stream is held to the request's deadline alone: the deadline timer and the call's own
+      // total clock (set to what was left of it) end it at the same moment, whichever fires first.
+      const timedOut = scope.timedOut || (isProviderError(err) && err.detail === 'total_timeout');
+      errorCode = timedOut ? 'upstream_timeout' : ((err as { code?: string }).code ?? 'stream_error');
       const partial = (err as { usage?: NormalizedUsage }).usage;
       if (partial && partial.raw !== null) usage = partial;
       if (!run.clientGone()) {
-        const body = err instanceof ApiError ? err.getResponse() : { error: { message: 'The provider stream broke off', type: 'api_error', code: 'upstream_error' } };
+        const body = timedOut
+          ? TIMEOUT_ERROR().getResponse()
+          : err instanceof ApiError
+            ? err.getResponse()
+            : { error: { message: 'The provider stream broke off', type: 'api_error', code: 'upstream_error' } };
         res.write(`data: ${JSON.stringify(body)}\n\n`);
       }
     } finally {

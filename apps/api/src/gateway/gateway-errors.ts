@@ -10,7 +10,7 @@ export function fromProviderError(err: ProviderError): ApiError {
     case 'rate_limited':
       return new ApiError(429, 'rate_limited', 'The provider is rate limiting this team’s key; retry later', 'rate_limit_error', retryAfter);
     case 'timeout':
-      return new ApiError(504, 'upstream_timeout', 'The provider did not answer in time', 'api_error');
+      return TIMEOUT_ERROR();
     case 'bad_request':
       return new ApiError(400, 'invalid_request', `The provider refused the request${err.upstreamCode ? ` (${err.upstreamCode})` : ''}`, 'invalid_request_error');
     case 'unsupported':
@@ -23,3 +23,6 @@ export function fromProviderError(err: ProviderError): ApiError {
 }
 
 export const NO_KEY_ERROR = () => new ApiError(503, 'provider_credential_rejected', 'This team has no usable provider key for the requested model', 'api_error');
+
+/** The attempt's or the request's own clock ran out (GATEWAY_ATTEMPT_TIMEOUT_MS, GATEWAY_TOTAL_TIMEOUT_MS). */
+export const TIMEOUT_ERROR = () => new ApiError(504, 'upstream_timeout', 'The provider did not answer in time', 'api_error');

@@ -19,7 +19,7 @@ import type { RingKey } from '../provider-keys/provider-key-ring';
 import { UpstreamConfig } from '../provider-keys/upstream-config';
 import { VaultService } from '../provider-keys/vault.service';
 import type { UsageAttempt } from '../usage/usage-event';
-import { NO_KEY_ERROR, fromProviderError } from './gateway-errors';
+import { NO_KEY_ERROR, TIMEOUT_ERROR, fromProviderError } from './gateway-errors';
 import { ModelRouter, Target } from './model-router';
 
 /** Everything the gateway knows about one request while it runs. */
@@ -37,6 +37,8 @@ export interface RequestScope {
   firstByteAt?: number;
   /** Set once the response headers (or any byte) went to the client: no retry after that. */
   committed: boolean;
+  /** Set when the request's own deadline (GATEWAY_TOTAL_TIMEOUT_MS) aborted it, not the client. */
+  timedOut: boolean;
 }
 
 export interface OpenedStream {
@@ -92,10 +94,23 @@ export class GatewayService {
       const first = await it.next();
       if (first.done) throw new ProviderError({ code: 'upstream_error', message: 'empty stream' });
       return { first: first.value, rest: it };
-    });
+    }, true);
   }
 
-  private async run<T>(scope: RequestScope, targets: Target[], call: (adapter: ReturnType<typeof getAdapter>, model: string, ctx: CallContext) => Promise<T>): Promise<T> {
+  /**
+   * An attempt gets GATEWAY_ATTEMPT_TIMEOUT_MS, cut to what is left of the request's deadline. A
+   * stream is held to it until its headers arrive; from then on only silence (GATEWAY_IDLE_TIMEOUT_MS)
+   * and the request's deadline end it: a long generation that keeps streaming is not cut mid-way.
+   */
+  private timeouts(scope: RequestScope, streaming: boolean): CallContext['timeouts'] {
+    const left = Math.max(1, scope.deadline - Date.now());
+    const attempt = Math.min(this.attemptTimeoutMs, left);
+    return streaming
+      ? { connectMs: 10_000, idleMs: this.idleTimeoutMs, totalMs: left, ...(attempt < left ? { headersMs: attempt } : {}) }
+      : { connectMs: 10_000, idleMs: this.idleTimeoutMs, totalMs: attempt };
+  }
+
+  private async run<T>(scope: RequestScope, targets: Target[], call: (adapter: ReturnType<typeof getAdapter>, model: string, ctx: CallContext) => Promise<T>, streaming = false): Promise<T> {
     let lastError: ApiError | undefined;
     for (const target of targets) {
       const keys = await this.router.keysFor(scope.auth.teamId, target.provider);
@@ -108,7 +123,9 @@ export class GatewayService {
       let nextTarget = false;
       for (const key of keys) {
         for (let retry = 0; ; retry++) {
-          if (scope.signal.aborted || Date.now() >= scope.deadline) throw lastError ?? new ApiError(504, 'upstream_timeout', 'The request ran out of time', 'api_error');
+          if (scope.signal.aborted || Date.now() >= scope.deadline) {
+            throw scope.timedOut || Date.now() >= scope.deadline || !lastError ? TIMEOUT_ERROR() : lastError;
+          }
           const secret = this.vault.openHeld({ teamId: key.teamId, recordId: key.id, provider: key.provider }, key.sealed);
           const { baseUrl, allowPrivateNetwork } = this.upstreams.resolve(key.provider, key.baseUrl);
           const ctx: CallContext = {
@@ -119,7 +136,7 @@ export class GatewayService {
             requestId: scope.requestId,
             organization: key.organization ?? undefined,
             project: key.project ?? undefined,
-            timeouts: { connectMs: 10_000, idleMs: this.idleTimeoutMs, totalMs: Math.max(1, Math.min(this.attemptTimeoutMs, scope.deadline - Date.now())) },
+            timeouts: this.timeouts(scope, streaming),
           };
           const t0 = performance.now();
           try {
@@ -141,7 +158,8 @@ export class GatewayService {
               latencyMs,
             });
             const mapped = fromProviderError(err);
-            if (err.code === 'aborted') throw mapped;
+            // The latch is aborted by the client leaving and by the request's deadline: only the first is a cancellation.
+            if (err.code === 'aborted') throw scope.timedOut ? TIMEOUT_ERROR() : mapped;
             lastError = mapped;
             this.logger.warn({ provider: target.provider, providerKeyId: key.id, code: err.code, httpStatus: err.httpStatus, detail: err.detail }, 'upstream attempt failed');
             if (err.code === 'credential_rejected') {

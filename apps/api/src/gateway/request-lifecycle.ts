@@ -70,7 +70,10 @@ export class RequestLifecycle implements OnApplicationBootstrap {
         if (!info.stream) latch.abort();
       }
     });
-    const deadlineTimer = setTimeout(() => latch.abort(), this.totalTimeoutMs);
+    const deadlineTimer = setTimeout(() => {
+      scope.timedOut = true;
+      latch.abort();
+    }, this.totalTimeoutMs);
     deadlineTimer.unref();
     const scope: RequestScope = {
       requestId,
@@ -82,6 +85,7 @@ export class RequestLifecycle implements OnApplicationBootstrap {
       signal: latch,
       attempts: [],
       committed: false,
+      timedOut: false,
     };
     const key = auth.apiKeyId;
     let admission: Admission | null = null;

@@ -50,6 +50,11 @@ export interface CallTimeouts {
   idleMs?: number;
   /** Wall clock for the whole call, including reading the full body or stream. Default 600 000 ms. */
   totalMs?: number;
+  /**
+   * Wall clock until the response headers arrive, when shorter than totalMs: a stream is held to it
+   * until it starts, and then only to idleMs and totalMs. Unset: no separate clock.
+   */
+  headersMs?: number;
 }
 
 export interface CallContext {

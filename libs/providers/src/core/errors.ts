@@ -16,6 +16,7 @@ export type ProviderErrorCode =
 export type ProviderErrorDetail =
   | 'idle_timeout'
   | 'total_timeout'
+  | 'headers_timeout'
   | 'connect_timeout'
   | 'connection_refused'
   | 'connection_closed'

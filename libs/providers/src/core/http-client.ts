@@ -58,7 +58,7 @@ export async function closeAllPools(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Timeouts and aborts for one call
 
-type AbortReason = 'idle' | 'total' | 'client';
+type AbortReason = 'idle' | 'total' | 'headers' | 'client';
 
 class CallGuard {
   /** Handed to undici as the request's signal (it takes any EventTarget-like object). */
@@ -72,6 +72,7 @@ class CallGuard {
   /** refresh() would bring a cleared timer back. */
   private disposed = false;
   private readonly totalTimer: NodeJS.Timeout;
+  private headersTimer: NodeJS.Timeout | undefined;
   private readonly onClientAbort = (): void => this.abort('client');
 
   constructor(
@@ -81,6 +82,8 @@ class CallGuard {
     this.idleMs = ctx.timeouts?.idleMs ?? DEFAULT_TIMEOUTS.idleMs;
     this.totalTimer = setTimeout(() => this.abort('total'), ctx.timeouts?.totalMs ?? DEFAULT_TIMEOUTS.totalMs);
     this.idleTimer = setTimeout(() => this.onIdle(), this.idleMs);
+    const headersMs = ctx.timeouts?.headersMs;
+    if (headersMs !== undefined) this.headersTimer = setTimeout(() => this.abort('headers'), headersMs);
     ctx.signal?.addEventListener('abort', this.onClientAbort, { once: true });
   }
 
@@ -102,6 +105,12 @@ class CallGuard {
     this.idlePaused = true;
   }
 
+  /** The response headers are in: the headers clock, if any, stops. */
+  headersIn(): void {
+    clearTimeout(this.headersTimer);
+    this.headersTimer = undefined;
+  }
+
   touch(): void {
     if (this.reason || this.disposed) return;
     this.idlePaused = false;
@@ -112,6 +121,7 @@ class CallGuard {
     this.disposed = true;
     clearTimeout(this.idleTimer);
     clearTimeout(this.totalTimer);
+    if (this.headersTimer) clearTimeout(this.headersTimer);
     this.ctx.signal?.removeEventListener('abort', this.onClientAbort);
   }
 
@@ -123,8 +133,8 @@ class CallGuard {
     if (err instanceof ProviderError) return err;
     const provider = this.provider;
     if (this.reason === 'client') return new ProviderError({ code: 'aborted', provider, cause: err });
-    if (this.reason === 'idle' || this.reason === 'total') {
-      const detail = this.reason === 'idle' ? 'idle_timeout' : 'total_timeout';
+    if (this.reason === 'idle' || this.reason === 'total' || this.reason === 'headers') {
+      const detail = `${this.reason}_timeout` as const;
       return streaming
         ? new ProviderError({ code: 'stream_interrupted', provider, detail, cause: err })
         : new ProviderError({ code: 'timeout', provider, detail, cause: err });
@@ -360,6 +370,7 @@ export async function sendRequest(req: UpstreamRequest, ctx: CallContext): Promi
       headersTimeout: backstop,
       bodyTimeout: backstop,
     });
+    guard.headersIn();
     guard.touch();
     return new UpstreamResponse(res.statusCode, res.headers, res.body, guard);
   } catch (err) {
