@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
-import { createApp } from '../../apps/api/src/main';
+import { createApp } from '../../apps/api/src/app';
 import { WorkerModule } from '../../apps/api/src/worker.module';
 import { TestDatabase, createTestDatabase } from './db';
 
@@ -16,7 +16,7 @@ export interface TestApp {
 }
 
 /**
- * The real API (same module graph as main.ts) on a fresh database and a private queue prefix,
+ * The real API (same module graph and set-up as main.ts) on a fresh database and a private queue prefix,
  * listening on a random loopback port. Env must be set before the app's modules load.
  */
 export async function startTestApp(label: string, env: Record<string, string> = {}, opts: { withWorker?: boolean } = {}): Promise<TestApp> {

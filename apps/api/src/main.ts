@@ -1,60 +1,33 @@
-import 'reflect-metadata';
-import { ValidationPipe } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
-import { Logger } from 'nestjs-pino';
-import { AppModule } from './app.module';
-import { ApiExceptionFilter } from './common/api-exception.filter';
-import { requestLogging, rootLogger } from './common/logging';
+import { superviseApiProcesses } from './api-processes';
+import { rootLogger } from './common/logging';
+import { exitAfterGrace } from './common/shutdown';
 import { loadConfigOrExit } from './config/app-config';
-import { GatewayHttp } from './gateway/gateway-http';
-
-export async function createApp(): Promise<NestExpressApplication> {
-  const config = loadConfigOrExit();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false, abortOnError: false, rawBody: true });
-  app.useLogger(app.get(Logger));
-  // Before every other middleware: the request id and req.log, which nestjs-pino's middleware binds.
-  const logging = requestLogging(rootLogger(config, 'api'));
-  app.use(logging);
-  app.disable('x-powered-by');
-  // API responses are never revalidated: no body hash per response (static console files keep theirs).
-  app.set('etag', false);
-  app.useBodyParser('json', { limit: config.get('MAX_BODY_BYTES') });
-  app.useGlobalFilters(new ApiExceptionFilter());
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
-  const corsOn = config.get('CORS_ORIGINS').length > 0;
-  const exposedHeaders = ['Content-Range', 'x-request-id', 'retry-after'];
-  app.enableCors({ origin: corsOn ? config.get('CORS_ORIGINS') : false, exposedHeaders });
-  app.enableShutdownHooks();
-  const adminDir = resolve(config.get('ADMIN_DIST_DIR'));
-  if (existsSync(resolve(adminDir, 'index.html'))) {
-    app.useStaticAssets(adminDir, { index: 'index.html', maxAge: '1h', setHeaders: noCacheForIndex });
-  }
-  // Plain JSON gateway calls skip Express and Nest's route pipeline; they run the same steps (gateway-http.ts).
-  if (config.get('GATEWAY_HTTP_ENTRY')) await GatewayHttp.install(app, { limitBytes: config.get('MAX_BODY_BYTES'), corsExposedHeaders: corsOn ? exposedHeaders.join(',') : null, requestLogging: logging });
-  return app;
-}
-
-function noCacheForIndex(res: { setHeader(k: string, v: string): void }, path: string): void {
-  if (path.endsWith('index.html')) res.setHeader('Cache-Control', 'no-cache');
-}
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
+  const logger = rootLogger(config, 'api');
+  const processes = config.get('API_PROCESSES') || availableParallelism();
+  if (processes > 1 && cluster.isPrimary) {
+    superviseApiProcesses({ processes, graceMs: config.get('SHUTDOWN_TIMEOUT_MS'), logger });
+    return;
+  }
   // Read by V8 at each full collection, so it takes effect when set at start-up (bench/README.md).
   const growing = config.get('API_HEAP_GROWING_PERCENT');
   if (growing > 0) setFlagsFromString(`--heap-growing-percent=${growing}`);
+  // Loaded here, not at the top: a supervisor (above) has no use for the app's module graph.
+  const { createApp } = await import('./app.js');
   const app = await createApp();
+  exitAfterGrace(config.get('SHUTDOWN_TIMEOUT_MS'), logger);
   const server = app.getHttpServer();
   // Bound slow clients: headers within 10 s, whole request within 5 min (streams are responses).
   server.headersTimeout = 10_000;
   server.requestTimeout = 300_000;
   server.keepAliveTimeout = 65_000;
   await app.listen(config.get('PORT'), config.get('HOST'));
-  app.get(Logger).log({ url: await app.getUrl() }, 'api listening');
+  logger.info({ url: await app.getUrl() }, 'api listening');
 }
 
 if (require.main === module) {

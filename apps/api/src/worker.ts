@@ -1,14 +1,17 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
+import { rootLogger } from './common/logging';
+import { exitAfterGrace } from './common/shutdown';
 import { loadConfigOrExit } from './config/app-config';
 import { WorkerModule } from './worker.module';
 
 async function bootstrap(): Promise<void> {
-  loadConfigOrExit();
+  const config = loadConfigOrExit();
   const app = await NestFactory.createApplicationContext(WorkerModule, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
+  exitAfterGrace(config.get('SHUTDOWN_TIMEOUT_MS'), rootLogger(config, 'worker'));
   await app.init();
 }
 

@@ -31,6 +31,7 @@ export const configSchema = z.object({
   USAGE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(2000).default(256),
   USAGE_BATCH_MS: z.coerce.number().int().min(0).max(1000).default(50),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  API_PROCESSES: z.coerce.number().int().min(0).max(64).default(1),
   API_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(50),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
   JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
