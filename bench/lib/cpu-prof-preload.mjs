@@ -2,12 +2,16 @@
 // `<BENCH_CPU_PROF_FILE>.start` appears the V8 CPU profiler starts; when `<…>.stop` appears it stops
 // and writes BENCH_CPU_PROF_FILE (a .cpuprofile that Chrome DevTools opens), and it can start again. Files, not signals:
 // Nest's enableShutdownHooks() treats SIGUSR2 and friends as shutdown signals.
+import cluster from 'node:cluster';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { setInterval } from 'node:timers';
 
 const file = process.env.BENCH_CPU_PROF_FILE;
-if (file) {
+// With API_PROCESSES above 1 every API process loads this file: only the first one the supervisor
+// started watches and writes, so the figures are one API process' (not the supervisor's, not a mix).
+const measured = cluster.isWorker ? cluster.worker.id === 1 : Number(process.env.API_PROCESSES ?? 1) === 1;
+if (file && measured) {
   const session = new Session();
   session.connect();
   let state = 'idle';

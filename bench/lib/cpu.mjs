@@ -23,8 +23,8 @@ function cmdline(pid) {
   }
 }
 
-/** Pids of a process and all its descendants (Postgres forks one backend per connection). */
-function withDescendants(root) {
+/** Pids of a process and all its descendants (Postgres forks one backend per connection; API_PROCESSES > 1 forks API processes). */
+export function withDescendants(root) {
   const all = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
   const children = new Map();
   for (const pid of all) {

@@ -3,12 +3,16 @@
 // memory phase can say what the RSS is made of (JS heap, young generation, buffers, native). When the
 // file `<BENCH_MEM_FILE>.snap` appears it writes a heap snapshot next to it (for investigations by
 // hand: `touch bench/results/api-memory.json.snap` during a run; open the .heapsnapshot in DevTools).
+import cluster from 'node:cluster';
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 
 const file = process.env.BENCH_MEM_FILE;
-if (file) {
+// With API_PROCESSES above 1 every API process loads this file: only the first one the supervisor
+// started watches and writes, so the figures are one API process' (not the supervisor's, not a mix).
+const measured = cluster.isWorker ? cluster.worker.id === 1 : Number(process.env.API_PROCESSES ?? 1) === 1;
+if (file && measured) {
   const mb = (n) => Math.round((n / 1048576) * 10) / 10;
   setInterval(() => {
     const m = process.memoryUsage();

@@ -10,6 +10,7 @@ import pg from 'pg';
 import { API_SOURCES, buildApi } from '../../scripts/lib/build.mjs';
 import { ROOT, capture, log, run, sleep, startChild, stopChild, waitForHttp } from '../../scripts/lib/proc.mjs';
 import { profileDir, startServices, stopServices } from '../../scripts/lib/services.mjs';
+import { withDescendants } from './cpu.mjs';
 
 export const DIST = {
   main: resolve(ROOT, 'dist/apps/api/src/main.js'),
@@ -67,14 +68,23 @@ export function freePort() {
   });
 }
 
-/** Resident set size of a process in MB, from /proc (null when it is gone). */
-export function rssMb(pid) {
+function ownRssMb(pid) {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : null;
   } catch {
     return null;
   }
+}
+
+/**
+ * Resident set size in MB of a process and its descendants, from /proc (null when it is gone): with
+ * API_PROCESSES above 1, the supervisor and every API process it started.
+ */
+export function rssMb(pid) {
+  const own = ownRssMb(pid);
+  if (own === null) return null;
+  return withDescendants(pid).reduce((sum, p) => sum + (p === pid ? own : (ownRssMb(p) ?? 0)), 0);
 }
 
 export class BenchStack {
