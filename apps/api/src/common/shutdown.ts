@@ -3,8 +3,10 @@ import type { Logger } from 'pino';
 /**
  * SHUTDOWN_TIMEOUT_MS: from the first SIGTERM or SIGINT, the process has this long to finish what it
  * is doing (Nest's shutdown hooks: open HTTP requests and streams, the metering batch, running jobs).
- * Past it, it says so and exits with code 1 rather than hang on a connection or a job that never ends;
- * whatever was cut off is closed later by the in-flight reconciler (README, "Metering and money").
+ * Past it, it says so and exits with code 1 rather than hang on a connection or a job that never ends.
+ * Nothing cut off is lost: a gateway request still in flight is closed as an estimate by the in-flight
+ * reconciler (README, "Metering and money"), and BullMQ hands an unfinished job to another worker once
+ * its lock runs out.
  *
  * The listeners are `once`: Nest's own shutdown listener re-raises the signal when it is done, and that
  * second signal must find no listener of ours, so that it ends the process.
